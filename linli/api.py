@@ -1,0 +1,37 @@
+"""The JSON API: one NinjaAPI, one router per domain app (see each app's ``api.py``).
+
+Served at ``/api/``; the interactive documentation is at ``/api/docs`` and the document itself at
+``/api/openapi.json`` (committed as ``docs/openapi.json``, checked by ``make schema``).
+"""
+
+from ninja import NinjaAPI
+
+from linli.accounts.api import router as accounts_router
+from linli.catalog.api import router as catalog_router
+from linli.core.api_support import API_AUTH, install_error_handlers
+from linli.people.api import router as people_router
+from linli.regions.api import router as regions_router
+from linli.supply.api import router as supply_router
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    description=(
+        "Linli 邻里 community service platform. Every list is scoped to the caller's region: an object "
+        "outside it answers 404, exactly like one that does not exist.\n\n"
+        "Authenticate with `Authorization: Bearer ll_…` (create a token with `linli token create`) or "
+        "with the session of a logged-in browser (unsafe methods then need the CSRF token).\n\n"
+        "Errors answer `{\"code\", \"message\", \"field\"?}` with a stable `code`; malformed input answers "
+        "422 `{\"code\": \"invalid_input\", \"message\", \"errors\": [{\"field\", \"message\"}]}`. Messages follow "
+        "`Accept-Language` (zh-hans by default, en)."
+    ),
+    urls_namespace="api",
+    auth=API_AUTH,
+)
+install_error_handlers(api)
+
+api.add_router("", accounts_router)
+api.add_router("", regions_router)
+api.add_router("", people_router)
+api.add_router("", supply_router)
+api.add_router("", catalog_router)

@@ -1,0 +1,34 @@
+"""One error type for everything a user or API client can get wrong.
+
+Services raise :class:`DomainError` with a stable ``code`` (API clients branch on it), a translated
+``message`` (people read it) and, where it applies, the ``field`` and spreadsheet ``row``. Pages show
+the message next to the field; the API answers ``400 {"code", "message", "field"}``.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(ValueError):
+    def __init__(self, code: str, message, *, field: str | None = None, row: int | None = None):
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.field = field
+        self.row = row
+
+    def as_dict(self) -> dict:
+        data = {"code": self.code, "message": str(self.message)}
+        if self.field:
+            data["field"] = self.field
+        if self.row is not None:
+            data["row"] = self.row
+        return data
+
+
+class NotFound(DomainError):
+    """An object that does not exist *or* lies outside the caller's region: both are a 404."""
+
+    def __init__(self, message=None):
+        from django.utils.translation import gettext_lazy as _
+
+        super().__init__("not_found", message or _("Not found"))

@@ -1,0 +1,93 @@
+"""The home page (one short dashboard per role) and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from linli.accounts.roles import RESTRICTED, Role
+from linli.accounts.scoping import scope_for, scope_residents
+from linli.catalog.selectors import community_menu, home_community
+from linli.people.models import Resident, ResidentStatus, ResidentTag
+from linli.people.selectors import visible_tags
+from linli.regions.models import SEGMENT, Level
+from linli.regions.selectors import region_list
+from linli.supply.models import Organisation
+
+
+def healthz(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request):
+    user = request.user
+    scope = scope_for(user)
+    context: dict = {"scope": scope}
+    if scope.resident_paths:
+        context.update(_resident_counts(user, scope))
+    if {Role.STREET_OFFICER, Role.DISTRICT_OFFICER} & scope.roles:
+        context["community_rows"] = _per_community(user)
+    if Role.ORG_ADMIN in scope.roles and scope.organisation_ids:
+        context["organisations"] = list(
+            Organisation.objects.filter(pk__in=scope.organisation_ids).select_related("region")
+            .prefetch_related("menu_items__item", "menu_items__community")
+        )
+    if {Role.RESIDENT, Role.VOLUNTEER} & scope.roles:
+        if Role.RESIDENT in scope.roles:
+            own = Resident.objects.filter(user=user).select_related("region").first()
+            context["own_record"] = own
+        community = home_community(user)
+        if community is not None:
+            context["home_community"] = community
+            context["menu"] = community_menu(community=community)
+    return render(request, "core/home.html", context)
+
+
+def _resident_counts(user, scope) -> dict:
+    """Residents in the user's area and how many carry each tag the user may see (3 queries)."""
+    residents = scope_residents(Resident.objects.filter(status=ResidentStatus.ACTIVE), user)
+    tags = {t.pk: t for t in visible_tags(user)}
+    rows = (
+        ResidentTag.objects.filter(resident__in=residents, tag__in=list(tags))
+        .values("tag").annotate(n=Count("resident", distinct=True)).order_by()
+    )
+    counts = {row["tag"]: row["n"] for row in rows}
+    tag_rows = [
+        {"tag": tag, "count": counts[pk], "restricted": tag.sensitivity >= RESTRICTED}
+        for pk, tag in tags.items() if counts.get(pk)
+    ]
+    return {
+        "resident_total": residents.count(),
+        "tag_rows": tag_rows,
+        "restricted_total": sum(r["count"] for r in tag_rows if r["restricted"]),
+    }
+
+
+def _per_community(user) -> list[dict]:
+    """One row per community in the user's area: residents, and residents with any visible tag."""
+    length = Level.COMMUNITY * SEGMENT
+    communities = list(region_list(user=user, level=Level.COMMUNITY).select_related("parent"))
+    residents = scope_residents(Resident.objects.filter(status=ResidentStatus.ACTIVE), user)
+    totals = {
+        row["c"]: row["n"]
+        for row in residents.annotate(c=Substr("region__path", 1, length)).values("c").annotate(n=Count("id")).order_by()
+    }
+    tagged = {
+        row["c"]: row["n"]
+        for row in ResidentTag.objects.filter(
+            resident__in=residents, tag__sensitivity__lte=scope_for(user).clearance, tag__active=True,
+        ).annotate(c=Substr("resident__region__path", 1, length)).values("c")
+        .annotate(n=Count("resident", distinct=True)).order_by()
+    }
+    return [
+        {"community": c, "residents": totals.get(c.path, 0), "tagged": tagged.get(c.path, 0)}
+        for c in communities
+    ]

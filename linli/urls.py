@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from linli.api import api
+
+urlpatterns = [
+    path("", include("linli.core.urls")),
+    path("accounts/", include("linli.accounts.urls")),
+    path("regions/", include("linli.regions.urls")),
+    path("residents/", include("linli.people.urls")),
+    path("catalog/", include("linli.catalog.urls")),
+    path("organisations/", include("linli.supply.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,83 @@
+"""A community worker finds a resident on a phone, reveals the ID number with a reason, and the
+access log records it: the whole flow in a real Chromium, through the login form and htmx."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from linli.privacy.models import AccessLog
+from linli.testing import PASSWORD, build_world
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "test" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def phone():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_community_worker_reveals_an_id_number_with_a_reason(live_server, transactional_db, phone):
+    world = build_world()
+    resident = world.resident_a1
+    page = phone
+
+    page.goto(f"{live_server.url}/residents/")
+    assert "/accounts/login/" in page.url
+    page.fill("input[name=username]", "community_a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].button-primary")
+    page.wait_for_url(re.compile(r"/residents/$"))
+
+    row = page.locator("tr", has_text=resident.name)
+    masked = row.locator("td.mono").first.inner_text().strip()
+    assert re.fullmatch(r"3\*{16}[\dX]", masked), masked
+    assert masked == resident.id_number_masked
+    assert resident.id_number not in page.content()
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "resident_list.png"), full_page=True)
+
+    row.locator("a", has_text=resident.name).click()
+    page.wait_for_url(re.compile(rf"/residents/{resident.pk}/$"))
+    block = page.locator("#reveal-id_number")
+    block.locator("summary").click()
+    block.locator("select[name=reason]").select_option("verify_identity")
+    block.locator("button[type=submit]").click()
+
+    revealed = page.locator('#reveal-id_number [data-revealed="id_number"]')
+    revealed.wait_for()
+    assert revealed.inner_text().strip() == resident.id_number
+    assert page.url.endswith(f"/residents/{resident.pk}/")  # swapped in place by htmx, no reload
+    page.locator("#access-log td", has_text="community_a").first.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "resident_reveal.png"), full_page=True)
+
+    log = AccessLog.objects.get()
+    assert (log.actor, log.resident, log.field, log.reason, log.action) == (
+        world.users["community_a"], resident, "id_number", "verify_identity", "reveal",
+    )

@@ -1,0 +1,137 @@
+"""What each persona must and must not see, through every door: pages, API and export.
+
+Personas come from linli.testing.build_world(): a street with community A (grids A1, A2) and
+village B (grid B1); residents 张秀英 (A1), 李建国 (A2), 王小明 (B1).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+A1, A2, B1 = "resident_a1", "resident_a2", "resident_b1"
+
+# persona -> residents whose detail it may open
+SEES = {
+    "grid_a1": {A1},
+    "grid_a2": {A2},
+    "community_a": {A1, A2},
+    "community_b": {B1},
+    "social_a": {A1, A2},
+    "street": {A1, A2, B1},
+    "district": {A1, A2, B1},
+    "org_admin_a": set(),
+    "volunteer_a": set(),
+    "platform": set(),
+    "resident_a1": {A1},
+    "outsider": set(),
+}
+# persona -> may download the resident export at all
+EXPORTS = {"grid_a1", "grid_a2", "community_a", "community_b", "social_a", "street", "district"}
+# persona -> regions (codes) it may open, among ALL_REGIONS
+A_TREE = {"330502001001", "330502001001-G01", "330502001001-G02"}
+B_TREE = {"330502001201", "330502001201-G01"}
+ALL_REGIONS = {"330502", "330502001"} | A_TREE | B_TREE
+REGIONS = {
+    "grid_a1": {"330502001001-G01"},
+    "community_a": A_TREE,
+    "community_b": B_TREE,
+    "org_admin_a": A_TREE,
+    "street": ALL_REGIONS - {"330502"},
+    "district": ALL_REGIONS,
+    "volunteer_a": set(),
+    "outsider": set(),
+}
+
+
+def _resident(world, key):
+    return getattr(world, key)
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_resident_detail_page_is_404_outside_the_personas_area(world, login, persona):
+    client = login(world.users[persona])
+    for key in (A1, A2, B1):
+        resident = _resident(world, key)
+        response = client.get(f"/residents/{resident.pk}/")
+        expected = 200 if key in SEES[persona] else 404
+        assert response.status_code == expected, (persona, key, response.status_code)
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_resident_api_is_404_outside_the_personas_area(world, login, persona):
+    client = login(world.users[persona])
+    for key in (A1, A2, B1):
+        resident = _resident(world, key)
+        response = client.get(f"/api/residents/{resident.pk}")
+        expected = 200 if key in SEES[persona] else 404
+        assert response.status_code == expected, (persona, key, response.status_code)
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_resident_api_list_holds_exactly_the_visible_residents(world, login, persona):
+    client = login(world.users[persona])
+    response = client.get("/api/residents")
+    if not SEES[persona]:
+        assert response.status_code in (200, 404)
+        if response.status_code == 200:
+            assert response.json()["items"] == []
+        return
+    names = sorted(item["name"] for item in response.json()["items"])
+    assert names == sorted(_resident(world, k).name for k in SEES[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_export_holds_exactly_the_visible_residents(world, login, persona):
+    client = login(world.users[persona])
+    response = client.get("/residents/export.xlsx")
+    if persona not in EXPORTS:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    for key in (A1, A2, B1):
+        assert (_resident(world, key).name in text) == (key in SEES[persona]), (persona, key)
+    # exports never carry a full identifier
+    assert world.resident_a1.id_number not in text
+    assert "13800001234" not in text
+
+
+@pytest.mark.parametrize("persona", sorted(REGIONS))
+def test_region_pages_and_api_are_404_outside_the_subtree(world, login, persona):
+    client = login(world.users[persona])
+    for code in ALL_REGIONS:
+        page = client.get(f"/regions/{code}/")
+        api = client.get(f"/api/regions/{code}")
+        expected = 200 if code in REGIONS[persona] else 404
+        assert (page.status_code, api.status_code) == (expected, expected), (persona, code)
+
+
+def test_grid_worker_of_a_gets_404_for_resident_of_b_everywhere(world, login):
+    client = login(world.users["grid_a1"])
+    assert client.get(f"/residents/{world.resident_a2.pk}/").status_code == 404
+    assert client.get(f"/api/residents/{world.resident_a2.pk}").status_code == 404
+    assert client.post(f"/residents/{world.resident_a2.pk}/reveal/", {"field": "mobile", "reason": "contact"}).status_code == 404
+
+
+def test_restricted_tag_reaches_the_social_worker_only(world, login):
+    pk = world.resident_a1.pk
+    social = login(world.users["social_a"]).get(f"/api/residents/{pk}").json()
+    assert "special-community-correction" in {t["code"] for t in social["tags"]}
+    community = login(world.users["community_a"]).get(f"/api/residents/{pk}").json()
+    assert "special-community-correction" not in {t["code"] for t in community["tags"]}
+    assert "elderly-living-alone" in {t["code"] for t in community["tags"]}
+
+
+def test_menu_editor_is_404_for_another_community(world, login):
+    client = login(world.users["community_b"])
+    assert client.get("/catalog/menu/330502001001/").status_code == 404
+    assert client.get("/catalog/menu/330502001201/").status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_login_or_refused(client, world):
+    assert client.get("/residents/").status_code == 302
+    assert client.get("/api/residents").status_code == 401
