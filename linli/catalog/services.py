@@ -11,7 +11,7 @@ from linli.accounts.roles import Role
 from linli.accounts.scoping import scope_for
 from linli.catalog.models import MenuItem, ServiceCategory, ServiceItem
 from linli.catalog.selectors import menu_editable, provider_choices
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, interpolate
 from linli.regions.models import Level, Region
 
 
@@ -69,7 +69,7 @@ def menu_set(
     unknown = codes - set(items)
     if unknown:
         raise DomainError(
-            "menu_item_unknown", _("Unknown service item: %(codes)s") % {"codes": ", ".join(sorted(unknown))},
+            "menu_item_unknown", interpolate(_("Unknown service item: %(codes)s"), {"codes": ", ".join(sorted(unknown))}),
             field="items",
         )
     providers = {code: {int(pk) for pk in pks} for code, pks in (providers or {}).items() if code in codes}

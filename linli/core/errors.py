@@ -7,6 +7,8 @@ the message next to the field; the API answers ``400 {"code", "message", "field"
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+
 
 class DomainError(ValueError):
     def __init__(self, code: str, message, *, field: str | None = None, row: int | None = None):
@@ -32,3 +34,15 @@ class NotFound(DomainError):
         from django.utils.translation import gettext_lazy as _
 
         super().__init__("not_found", message or _("Not found"))
+
+
+
+def _interpolate(message, params: dict) -> str:
+    return str(message) % params
+
+
+#: ``interpolate(_("Unknown tag: %(tag)s"), {"tag": t})`` is ``message % params`` kept lazy, so it
+#: is translated in the language of whoever reads it. ``gettext_lazy(...) % {...}`` translates at
+#: once, in the language active when the error was raised, which is wrong for a validation report
+#: built once and shown or exported later.
+interpolate = lazy(_interpolate, str)

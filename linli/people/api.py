@@ -21,7 +21,7 @@ from linli.core.api_support import (
     paginate,
     responses,
 )
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, interpolate
 from linli.people.models import Residence
 from linli.people.selectors import resident_get, resident_list, visible_tags
 from linli.people.services import (
@@ -191,7 +191,7 @@ def _tag_assignments(user, tags: list[TagIn]) -> list[TagAssignment]:
     known = {t.code: t for t in visible_tags(user).filter(code__in=codes)}
     for code in codes:
         if code not in known:
-            raise DomainError("unknown_tag", _("Unknown target-group tag: %(code)s") % {"code": code}, field="tags")
+            raise DomainError("unknown_tag", interpolate(_("Unknown target-group tag: %(code)s"), {"code": code}), field="tags")
     return [TagAssignment(tag=known[t.code], grade=t.grade) for t in tags]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import scope_for
@@ -27,7 +27,7 @@ RESIDENCE_WORDS = {"registered": "户籍", "resident": "常住", "floating": "�
 
 def export_headers() -> list[str]:
     return [
-        gettext("Household number"), gettext("Name"), gettext("Gender"), gettext("Birth date"),
+        gettext("Household number"), pgettext("person", "Name"), gettext("Gender"), gettext("Birth date"),
         gettext("ID number (masked)"), gettext("Mobile (masked)"), gettext("Region code"), gettext("Region"),
         gettext("Address detail"), gettext("Relation to head of household"), gettext("Residence"),
         gettext("Target groups"), gettext("Status"),

@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import path_q, scope_for
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, interpolate
 from linli.people.models import Gender, Household, Residence, Resident, ResidentTag, TargetGroupTag
 from linli.people.selectors import visible_tags
 from linli.people.services import (
@@ -353,11 +353,11 @@ def parse_tags_cell(value, tags: dict[str, TargetGroupTag]) -> list[TagAssignmen
                 if tag is not None and grade is None:
                     raise DomainError("tag_grade_range", _("A disability grade is between 1 and 4"))
         if tag is None:
-            raise DomainError("tag_unknown", _("Unknown target group: %(tag)s") % {"tag": token})
+            raise DomainError("tag_unknown", interpolate(_("Unknown target group: %(tag)s"), {"tag": token}))
         if grade is not None and not tag.has_grade:
-            raise DomainError("tag_grade_not_allowed", _("The tag %(tag)s has no grade") % {"tag": tag.name})
+            raise DomainError("tag_grade_not_allowed", interpolate(_("The tag %(tag)s has no grade"), {"tag": tag.name}))
         if any(a.tag.pk == tag.pk for a in out):
-            raise DomainError("tag_repeated", _("The tag %(tag)s is given twice") % {"tag": tag.name})
+            raise DomainError("tag_repeated", interpolate(_("The tag %(tag)s is given twice"), {"tag": tag.name}))
         out.append(TagAssignment(tag=tag, grade=grade))
     return out
 
@@ -447,7 +447,7 @@ def _check_row(row: _Row, regions, tags, seen_ids: dict[str, int], report) -> No
     if id_number:
         if id_number in seen_ids:
             report(row, "id_number", DomainError(
-                "id_number_duplicate", _("The same ID number is on row %(row)s") % {"row": seen_ids[id_number]},
+                "id_number_duplicate", interpolate(_("The same ID number is on row %(row)s"), {"row": seen_ids[id_number]}),
             ))
             ok = False
         else:
@@ -511,7 +511,7 @@ def _check_households(rows: list[_Row], report) -> None:
         if not _compatible(row.region, home):
             report(row, "household", DomainError(
                 "household_region_mismatch",
-                _("Household %(number)s is registered in another region") % {"number": row.household},
+                interpolate(_("Household %(number)s is registered in another region"), {"number": row.household}),
             ))
 
 

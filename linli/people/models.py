@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import PUBLIC, RESTRICTED, SENSITIVE
@@ -109,7 +109,7 @@ class Resident(models.Model):
         Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household"),
     )
     relation_to_head = models.CharField(_("relation to head of household"), max_length=20, blank=True)
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import scope_for
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, interpolate
 from linli.people.models import Gender, Household, Residence, Resident, ResidentTag, TargetGroupTag
 from linli.privacy.crypto import blind_index
 from linli.privacy.identifiers import IdentifierError, parse_id_number, parse_mobile
@@ -90,7 +90,7 @@ def resident_validate(
         raise DomainError("residence_invalid", _("Unknown residence status"), field="residence")
     for assignment in tags or []:
         if assignment.grade is not None and not assignment.tag.has_grade:
-            raise DomainError("tag_grade_not_allowed", _("The tag %(tag)s has no grade") % {"tag": assignment.tag.name}, field="tags")
+            raise DomainError("tag_grade_not_allowed", interpolate(_("The tag %(tag)s has no grade"), {"tag": assignment.tag.name}), field="tags")
         if assignment.grade is not None and not 1 <= assignment.grade <= 4:
             raise DomainError("tag_grade_range", _("A disability grade is between 1 and 4"), field="tags")
     return ResidentInput(
@@ -144,7 +144,7 @@ def household_get_or_create(*, number: str, region: Region, address_detail: str 
     if not created and not region.is_within(household.region) and not household.region.is_within(region):
         raise DomainError(
             "household_region_mismatch",
-            _("Household %(number)s is registered in another region") % {"number": number},
+            interpolate(_("Household %(number)s is registered in another region"), {"number": number}),
             field="household",
         )
     return household

@@ -65,6 +65,9 @@ def test_community_worker_reveals_an_id_number_with_a_reason(live_server, transa
 
     row.locator("a", has_text=resident.name).click()
     page.wait_for_url(re.compile(rf"/residents/{resident.pk}/$"))
+    # The default language is Chinese: the labels a worker reads are translated, not English.
+    assert page.locator("h2", has_text="身份证号码与手机号码").count() == 1
+    assert page.get_by_text("Identifiers", exact=True).count() == 0
     block = page.locator("#reveal-id_number")
     block.locator("summary").click()
     block.locator("select[name=reason]").select_option("verify_identity")
