@@ -36,7 +36,7 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	bash scripts/ensure-postgres.sh
-	LINLI_VAR_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) $(PY) -m pytest -q
+	LINLI_VAR_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) DB_CONN_MAX_AGE=0 $(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check linli tests bench

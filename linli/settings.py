@@ -62,6 +62,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env_str("LINLI_TEST_SQLITE", "") or None}
 
 INSTALLED_APPS = [
+    # Third-party apps whose admin Linli replaces come first, so our admin modules load after theirs.
+    "django_tasks",
+    "django_tasks_db",
     "linli.core",
     "linli.accounts",
     "linli.privacy",
@@ -69,6 +72,9 @@ INSTALLED_APPS = [
     "linli.people",
     "linli.catalog",
     "linli.supply",
+    "linli.notifications",
+    "linli.demands",
+    "linli.open311",
     "linli.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -170,3 +176,54 @@ NINJA_PAGINATION_PER_PAGE = 50
 PAGE_SIZE = 50
 
 LINLI_SITE_NAME = _("Linli")
+
+# --- background work (django-tasks) ------------------------------------------------------------
+# The embedded default keeps its queue in the database, so `make run` needs no other service; an
+# operator scales out by running `linli worker` on as many machines as share the database.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- notifications -------------------------------------------------------------------------------
+# Every message is kept in the recipient's in-app inbox; these backends also send it outside.
+NOTIFICATION_BACKENDS = env_list("NOTIFICATION_BACKENDS", [
+    "linli.notifications.backends.LogSmsBackend",
+    "linli.notifications.backends.LogWeChatBackend",
+    "linli.notifications.backends.EmailBackend",
+])
+_email = env_str("EMAIL_URL", "console://")
+if _email.startswith("console:"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email.startswith(("smtp://", "smtps://")):
+    from urllib.parse import unquote, urlsplit
+
+    _parts = urlsplit(_email)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _parts.hostname or "localhost", _parts.port or 25
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = unquote(_parts.username or ""), unquote(_parts.password or "")
+    EMAIL_USE_SSL = _parts.scheme == "smtps"
+else:
+    raise ImproperlyConfiguredEnv(f"EMAIL_URL must be console:// or smtp(s)://user:pass@host:port; got {_email!r}")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "linli@localhost")
+
+# --- demands (M3) --------------------------------------------------------------------------------
+def _hours_by_urgency(name: str, default: str) -> dict[int, int]:
+    raw = env_str(name, default)
+    try:
+        pairs = dict(item.split(":") for item in raw.split(","))
+        table = {int(k): int(v) for k, v in pairs.items()}
+    except ValueError:
+        raise ImproperlyConfiguredEnv(f"{name} must look like '4:4,3:24,2:72,1:168'; got {raw!r}") from None
+    if set(table) != {1, 2, 3, 4} or min(table.values()) <= 0:
+        raise ImproperlyConfiguredEnv(f"{name} needs a positive number of hours for each urgency 1-4")
+    return table
+
+
+#: Hours from submission to the deadline, per urgency (4 critical … 1 low).
+DEMAND_DEADLINE_HOURS = _hours_by_urgency("DEMAND_DEADLINE_HOURS", "4:4,3:24,2:72,1:168")
+#: A reminder goes to the responsible people when this share of the time has passed.
+DEMAND_REMINDER_AT = 0.75
+#: Hours after the deadline before an overdue demand escalates one more level (community → street → district).
+DEMAND_ESCALATION_STEP_HOURS = env_int("DEMAND_ESCALATION_STEP_HOURS", 24)
+#: The same resident and service item open within this many days is offered as a merge.
+DEMAND_DUPLICATE_WINDOW_DAYS = env_int("DEMAND_DUPLICATE_WINDOW_DAYS", 14)
+#: The "解决了吗？" follow-up goes out this many hours after a demand is resolved.
+DEMAND_FOLLOWUP_HOURS = env_int("DEMAND_FOLLOWUP_HOURS", 72)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("residents/", include("linli.people.urls")),
     path("catalog/", include("linli.catalog.urls")),
     path("organisations/", include("linli.supply.urls")),
+    path("", include("linli.demands.urls")),
+    path("open311/v2/", include("linli.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

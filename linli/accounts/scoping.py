@@ -40,7 +40,7 @@ class Scope:
 EMPTY = Scope(frozenset(), (), (), (), PUBLIC, (), (), (), frozenset())
 
 
-def _minimal(paths: set[str]) -> tuple[str, ...]:
+def minimal_paths(paths: set[str]) -> tuple[str, ...]:
     """Drop paths already covered by a shorter one."""
     out: list[str] = []
     for path in sorted(paths, key=len):
@@ -84,8 +84,8 @@ def scope_for(user) -> Scope:
         paths = {""}
         menu = {""}
     scope = Scope(
-        frozenset(roles), _minimal(paths), _minimal(residents), _minimal(reveal), clearance,
-        _minimal(menu), _minimal(imports), _minimal(edits), frozenset(orgs),
+        frozenset(roles), minimal_paths(paths), minimal_paths(residents), minimal_paths(reveal), clearance,
+        minimal_paths(menu), minimal_paths(imports), minimal_paths(edits), frozenset(orgs),
     )
     user._linli_scope = scope
     return scope

@@ -143,6 +143,15 @@ _PYDANTIC_MESSAGES = {
     "enum": _("Choose one of the allowed values"),
 }
 
+#: HTTP status of the DomainError codes that are not a plain 400 Bad Request.
+DOMAIN_ERROR_STATUS = {
+    "not_found": 404,
+    "action_forbidden": 403,
+    "conflict": 409,
+    "state_conflict": 409,
+    "idempotency_key_reused": 409,
+}
+
 _PARAM_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
@@ -165,7 +174,7 @@ def _error_payload(code: str, message, field: str | None = None) -> dict:
 
 def install_error_handlers(api) -> None:
     def domain_error(request, exc: DomainError):
-        status = 404 if exc.code == "not_found" else 400
+        status = DOMAIN_ERROR_STATUS.get(exc.code, 400)
         data = exc.as_dict()
         data.pop("row", None)
         return api.create_response(request, data, status=status)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from linli.accounts.roles import RESTRICTED, Role
 from linli.accounts.scoping import scope_for, scope_residents
 from linli.catalog.selectors import community_menu, home_community
+from linli.demands.selectors import demand_counts
 from linli.people.models import Resident, ResidentStatus, ResidentTag
 from linli.people.selectors import visible_tags
 from linli.regions.models import SEGMENT, Level
@@ -33,6 +34,8 @@ def home(request):
     context: dict = {"scope": scope}
     if scope.resident_paths:
         context.update(_resident_counts(user, scope))
+    if scope.resident_paths or scope.organisation_ids:
+        context["demand_counts"] = demand_counts(user=user)
     if {Role.STREET_OFFICER, Role.DISTRICT_OFFICER} & scope.roles:
         context["community_rows"] = _per_community(user)
     if Role.ORG_ADMIN in scope.roles and scope.organisation_ids:
@@ -44,6 +47,8 @@ def home(request):
         if Role.RESIDENT in scope.roles:
             own = Resident.objects.filter(user=user).select_related("region").first()
             context["own_record"] = own
+            if own is not None:
+                context["own_demands"] = list(own.demands.select_related("item").order_by("-id")[:5])
         community = home_community(user)
         if community is not None:
             context["home_community"] = community

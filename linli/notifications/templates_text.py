@@ -1,0 +1,49 @@
+"""Message templates, in English source strings translated through gettext (zh-hans, en).
+
+A template is a subject and a body with ``%(name)s`` placeholders. ``notify`` renders each message
+in its recipient's language.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+TEMPLATES: dict[str, tuple[object, object]] = {
+    "demand_received": (
+        _("Your demand %(tracking)s was received"),
+        _("We received your demand (%(item)s). Tracking number: %(tracking)s. "
+          "Follow it at %(link)s with this number and your mobile number."),
+    ),
+    "demand_crisis": (
+        _("URGENT: crisis words in demand %(tracking)s"),
+        _("Demand %(tracking)s (%(community)s) contains the words \u201c%(phrases)s\u201d. Contact the "
+          "resident now. The demand cannot be closed without a social worker's note."),
+    ),
+    "demand_assigned": (
+        _("New demand %(tracking)s for your unit"),
+        _("Demand %(tracking)s (%(item)s, %(urgency)s) was assigned to %(org)s. Due by %(due)s."),
+    ),
+    "demand_reminder": (
+        _("Demand %(tracking)s is due soon"),
+        _("Demand %(tracking)s (%(item)s) is due by %(due)s and is still %(state)s."),
+    ),
+    "demand_escalated": (
+        _("Overdue demand %(tracking)s escalated to you"),
+        _("Demand %(tracking)s (%(item)s, %(community)s) was due by %(due)s and is still %(state)s. "
+          "It is now escalated to %(level)s."),
+    ),
+    "demand_resolved": (
+        _("Was it resolved? Demand %(tracking)s"),
+        _("Your demand %(tracking)s was marked resolved. Please confirm, rate the service or complain "
+          "at %(link)s."),
+    ),
+    "demand_followup": (
+        _("Was it resolved? (解决了吗？) Demand %(tracking)s"),
+        _("A while ago your demand %(tracking)s was marked resolved. Was it really? Confirm, rate or "
+          "complain at %(link)s."),
+    ),
+    "demand_complaint": (
+        _("Complaint on demand %(tracking)s"),
+        _("The resident says demand %(tracking)s was not resolved: %(note)s"),
+    ),
+}
