@@ -149,14 +149,14 @@ def _free_port() -> int:
 
 
 class Server:
-    """gunicorn from the venv, one sync worker, on 127.0.0.1."""
+    """gunicorn from the venv, sync workers (one by default), on 127.0.0.1."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
         self.proc = subprocess.Popen(  # noqa: S603 - the venv's gunicorn
-            [gunicorn, "linli.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+            [gunicorn, "linli.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
              "--timeout", "300", "--log-level", "warning"],
             cwd=ROOT, env=env,
         )

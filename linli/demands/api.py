@@ -259,6 +259,27 @@ def list_demands(request, filters: Query[QueueQuery]):
     return {"items": items, "next_before": items[-1].pk if len(items) == filters.limit else None}
 
 
+# Declared before /demands/{demand_id}: the first matching path wins, and "bulk-transitions" would
+# otherwise be taken for a demand id.
+@router.post("/demands/bulk-transitions", response=responses({200: list[BulkResultOut]}, errors=(401, 422)),
+             summary="The same move on many demands, each on its own")
+def bulk_transition(request, payload: BulkTransitionIn):
+    user = caller(request)
+    out = []
+    for pk in payload.ids:
+        try:
+            demand = demand_get(user=user, pk=pk)
+            _transition(user, demand, payload.model_copy(update={"version": None}))
+            out.append({"id": pk, "ok": True, "code": "", "message": ""})
+        except DomainError as exc:
+            out.append({"id": pk, "ok": False, "code": exc.code, "message": str(exc.message)})
+        except Exception as exc:  # Http404 for an invisible id: reported like an unknown one
+            if exc.__class__.__name__ != "Http404":
+                raise
+            out.append({"id": pk, "ok": False, "code": "not_found", "message": str(_("Not found"))})
+    return out
+
+
 @router.get("/demands/{demand_id}", response=responses({200: DemandOut}), summary="One demand")
 def get_demand(request, demand_id: int):
     return demand_get(user=caller(request), pk=demand_id)
@@ -293,25 +314,6 @@ def transition_demand(request, demand_id: int, payload: TransitionIn):
     demand = demand_get(user=user, pk=demand_id)
     _transition(user, demand, payload)
     return demand_get(user=user, pk=demand_id)
-
-
-@router.post("/demands/bulk-transitions", response=responses({200: list[BulkResultOut]}, errors=(401, 422)),
-             summary="The same move on many demands, each on its own")
-def bulk_transition(request, payload: BulkTransitionIn):
-    user = caller(request)
-    out = []
-    for pk in payload.ids:
-        try:
-            demand = demand_get(user=user, pk=pk)
-            _transition(user, demand, payload.model_copy(update={"version": None}))
-            out.append({"id": pk, "ok": True, "code": "", "message": ""})
-        except DomainError as exc:
-            out.append({"id": pk, "ok": False, "code": exc.code, "message": str(exc.message)})
-        except Exception as exc:  # Http404 for an invisible id: reported like an unknown one
-            if exc.__class__.__name__ != "Http404":
-                raise
-            out.append({"id": pk, "ok": False, "code": "not_found", "message": str(_("Not found"))})
-    return out
 
 
 @router.post("/demands/{demand_id}/notes", response=responses({201: EventOut}, errors=(400, 401, 404, 422)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.demands.workflow import OPEN_STATES, Actor, State
@@ -120,7 +121,7 @@ class Demand(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
-    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = DemandQuerySet.as_manager()

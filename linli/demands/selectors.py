@@ -17,6 +17,7 @@ from linli.accounts.scoping import path_q, scope_for
 from linli.demands.models import Demand
 from linli.demands.workflow import OPEN_STATES
 
+
 def _staff_paths(user) -> tuple[str, ...]:
     """The subtrees whose demands the user works on: the same as whose residents they may list
     (grid, community and social workers, street and district officers)."""

@@ -127,14 +127,28 @@ def _community_of(region: Region) -> Region:
 
 
 def _check_scope(user, data: DemandInput) -> None:
-    """Staff may record demands only inside their subtree; a resident only for themselves."""
-    if data.channel in WORKER_CHANNELS:
-        if not scope_for(user).covers(data.region.path, scope_for(user).resident_paths):
-            raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region")
+    """Who may submit where.
+
+    Staff (on any channel) only inside their subtree. A resident with an account only for
+    themselves, in their own community. A visitor without an account only through the
+    self-service page, which offers current communities. Open311 callers are checked against
+    their API key's region by the Open311 layer before they get here.
+    """
+    if data.channel == Channel.OPEN311:
         return
-    if data.resident is not None and (user is None or data.resident.user_id != getattr(user, "pk", None)):
-        if not scope_for(user).covers(data.resident.region.path, scope_for(user).resident_paths):
-            raise DomainError("resident_unknown", _("The resident does not exist or is outside your area"), field="resident")
+    scope = scope_for(user)
+    unknown_region = DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region")
+    if data.channel in WORKER_CHANNELS or scope.resident_paths:
+        if not scope.covers(data.region.path, scope.resident_paths):
+            raise unknown_region
+        return
+    own = getattr(user, "resident", None) if getattr(user, "is_authenticated", False) else None
+    if data.resident is not None and (own is None or data.resident.pk != own.pk):
+        raise DomainError("resident_unknown", _("The resident does not exist or is outside your area"), field="resident")
+    if own is not None and not data.region.path.startswith(own.region.path[: 3 * SEGMENT]):
+        raise unknown_region
+    if own is None and data.channel != Channel.SELF_SERVICE:
+        raise DomainError("action_forbidden", _("Only staff and registered residents may submit demands here"))
 
 
 def _clean_description(text: str) -> str:
@@ -199,10 +213,12 @@ def _triage(data: DemandInput, text: str) -> tuple[ServiceItem, bool, int, list[
     elif not item.active:
         raise DomainError("item_unknown", _("Unknown or withdrawn service item"), field="item")
     tag_codes = set(data.resident.tags.values_list("code", flat=True)) if data.resident else set()
-    level, reasons = triage.suggest_urgency(item_code=item.code, tag_codes=frozenset(tag_codes), text=text)
-    urgency = max(int(level), int(data.urgency or Urgency.NORMAL))
     if data.urgency is not None and data.urgency not in Urgency.values:
         raise DomainError("urgency_invalid", _("Urgency is 1 (low) to 4 (critical)"), field="urgency")
+    level, reasons = triage.suggest_urgency(item_code=item.code, tag_codes=frozenset(tag_codes), text=text)
+    # A rule that fired raises the urgency the person chose; without one, their choice stands.
+    chosen = int(data.urgency) if data.urgency is not None else int(level)
+    urgency = max(int(level), chosen) if reasons and int(level) > Urgency.NORMAL else chosen
     return item, suggested, urgency, list(reasons), triage.find_crisis_phrases(text)
 
 
@@ -260,7 +276,7 @@ def _create(*, user, data, text, community, item, suggested, urgency, reasons, p
         channel=data.channel, consent=_default_consent(data), created_by=actor,
         idempotency_scope=idempotency[0] if idempotency[1] else "", idempotency_key=idempotency[1],
         idempotency_fingerprint=_fingerprint(data) if idempotency[1] else "", external_ref=data.external_ref[:100],
-        due_at=deadline_for(urgency, now),
+        due_at=deadline_for(urgency, now), created_at=now,
     )
     for attempt in range(5):
         demand.tracking_number = new_tracking_number()

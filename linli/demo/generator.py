@@ -24,6 +24,8 @@ from linli.accounts.models import Membership, User
 from linli.accounts.roles import Role
 from linli.catalog.models import MenuItem
 from linli.core.errors import DomainError
+from linli.demands.models import Demand, DemandEvent
+from linli.demo.demands import demo_demands
 from linli.demo.plan import DISTRICT_CODE, RegionSpec, district_spec, street_plan
 from linli.demo.population import HouseholdPlan, IdAllocator, community_households
 from linli.demo.providers import street_providers
@@ -73,6 +75,7 @@ class DemoSummary:
     residents: int = 0
     tags: int = 0
     organisations: int = 0
+    demands: int = 0
     seconds: float = 0.0
 
 
@@ -132,6 +135,7 @@ def demo_build(*, seed: int = DEFAULT_SEED, scale: int = 1, progress: Progress =
             if index == 1:
                 _create_logins(district=district, street=regions[plan.region.code], community=mixed,
                                residents=written[mixed.code], hub=orgs["hub"])
+                summary.demands = demo_demands(rng=rng, community=mixed, residents=written[mixed.code])
             summary.streets += 1
             if index % step == 0 or index == scale:
                 progress(
@@ -262,6 +266,8 @@ def demo_reset(*, progress: Progress = _quiet) -> bool:
     """Delete the demo district with everything in it and the demo logins. True if there was one."""
     district = demo_district()
     with transaction.atomic():
+        if district is not None:
+            _delete_demands(district.path)
         User.objects.filter(username__in=LOGIN_USERNAMES).delete()
         if district is None:
             return False
@@ -281,6 +287,14 @@ def demo_reset(*, progress: Progress = _quiet) -> bool:
         for level in sorted(Level.values, reverse=True):
             Region.objects.filter(path__startswith=path, level=level).delete()
     return True
+
+
+def _delete_demands(path: str) -> None:
+    """Demands and their history go first: they protect the residents and users they mention."""
+    DemandEvent.objects.filter(demand__path__startswith=path).delete()
+    Demand.linked.through.objects.filter(from_demand__path__startswith=path).delete()
+    Demand.objects.filter(path__startswith=path, duplicate_of__isnull=False).delete()
+    Demand.objects.filter(path__startswith=path).delete()
 
 
 def login_rows() -> list[tuple[str, str, str]]:

@@ -42,7 +42,10 @@ def phone():
         browser.close()
 
 
-def test_community_worker_reveals_an_id_number_with_a_reason(live_server, transactional_db, phone):
+# serialized_rollback: the catalog and the tag vocabulary come from data migrations, and a
+# transactional test empties the tables when it ends; this restores them before the test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_community_worker_reveals_an_id_number_with_a_reason(live_server, phone):
     world = build_world()
     resident = world.resident_a1
     page = phone

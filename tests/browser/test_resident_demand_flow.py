@@ -1,0 +1,82 @@
+"""A resident on a phone asks for a service without an account, follows it by tracking number and
+mobile number, and rates it once it is resolved: the whole flow in a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from linli.demands.models import Demand
+from linli.demands.services import demand_transition
+from linli.testing import build_world
+from tests.browser.test_reveal_flow import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def phone():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_a_resident_submits_follows_and_rates_a_demand_on_a_phone(live_server, phone):
+    world = build_world()
+    page = phone
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(f"{live_server.url}/serve/")
+    assert page.locator("h1").inner_text().strip() == "我要服务"
+    page.select_option("select[name=item]", "1103")
+    page.fill("textarea[name=description]", "3栋2单元楼道灯坏了一个星期，老人晚上下楼看不见")
+    page.select_option("select[name=community]", "330502001001")
+    page.fill("input[name=contact_mobile]", "13912345678")
+    page.screenshot(path=str(SCREENSHOTS / "serve_form.png"), full_page=True)
+    page.click("#serve-form button[type=submit]")
+
+    page.wait_for_url(re.compile(r"/track/[0-9A-Z]{8}/$"))
+    demand = Demand.objects.get()
+    assert page.locator("[data-tracking]").inner_text().strip() == demand.tracking_display
+    assert page.locator("[data-state]").get_attribute("data-state") == "submitted"
+
+    # The community assigns it and the provider resolves it.
+    demand_transition(demand=demand, user=world.users["community_a"], action="assign", assignee_org=world.org_a)
+    demand.refresh_from_db()
+    demand_transition(demand=demand, user=world.users["org_admin_a"], action="resolve", note="已更换灯泡")
+
+    # Later, in a new session, the resident comes back with the tracking number and mobile number.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/track/")
+    page.fill("input[name=tracking_number]", demand.tracking_display)
+    page.fill("input[name=mobile]", "13912345678")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(re.compile(rf"/track/{demand.tracking_number}/$"))
+    assert page.locator("[data-state]").get_attribute("data-state") == "resolved"
+
+    page.locator("#rate-form label.star").first.click()  # five stars
+    page.fill("#rate-form textarea[name=comment]", "修得很快，谢谢")
+    page.click("#rate-form button[type=submit]")
+    page.wait_for_load_state()
+    page.click("#verdict button[name=confirm]")
+    page.wait_for_load_state()
+    page.screenshot(path=str(SCREENSHOTS / "track_rated.png"), full_page=True)
+
+    demand.refresh_from_db()
+    assert (demand.state, demand.rating, demand.rating_comment) == ("closed", 5, "修得很快，谢谢")
+    assert page.locator("[data-state]").get_attribute("data-state") == "closed"
