@@ -22,6 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m linli migrate --noinput -v 0
 	$(PY) -m linli demo --if-empty
+	$(PY) -m linli worker -v 0 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m linli runserver $(HOST):$(PORT)
 
 ## make test: system packages for the browser and spreadsheet tests, then the suite on SQLite and PostgreSQL.
