@@ -46,7 +46,7 @@ from linli.demands.models import Demand, TRACKING_ALPHABET
 from linli.regions.models import Region, Level
 total = int(sys.argv[1])
 rng = random.Random(7)
-grids = list(Region.objects.filter(level=Level.GRID).select_related("parent").only("pk", "path", "parent__pk"))
+grids = list(Region.objects.filter(level=Level.GRID).only("pk", "path", "parent_id"))
 items = list(ServiceItem.objects.values_list("pk", flat=True))
 states = ["closed"] * 14 + ["resolved", "cancelled", "rejected", "submitted", "triaged", "assigned", "in_service"]
 now = timezone.now()
@@ -56,7 +56,7 @@ for n in range(total):
     created = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365))
     batch.append(Demand(
         tracking_number="".join(rng.choice(TRACKING_ALPHABET) for _ in range(8)) + f"{n:04d}"[-4:],
-        region_id=g.pk, path=g.path, community_id=g.parent.pk, item_id=rng.choice(items),
+        region_id=g.pk, path=g.path, community_id=g.parent_id, item_id=rng.choice(items),
         description="批量生成的需求", urgency=rng.choice([1, 2, 2, 2, 3, 4]), channel="phone",
         consent="verbal", state=rng.choice(states), created_at=created,
         due_at=created + dt.timedelta(hours=72),
@@ -149,10 +149,18 @@ def _queue_latency(base: str, token: str, requests: int, *, overdue: bool = Fals
     return latencies, errors
 
 
+def _resident_ids(base: str, token: str) -> list[int]:
+    ids = []
+    for page in range(1, 11):
+        _status, body = _get(base, f"/api/residents?page={page}&page_size=200", token)
+        ids += [r["id"] for r in body.get("items", [])]
+    return ids
+
+
 def _stored(env: dict[str, str], since: str) -> int:
     code = (
         "import django; django.setup(); from linli.demands.models import Demand; "
-        f"print(Demand.objects.filter(created_by__username='demo_community', channel='api', created_at__gte='{since}').count())"
+        f"print(Demand.objects.filter(created_by__username='demo_community', channel__in=['api', 'phone'], created_at__gte='{since}').count())"
     )
     import subprocess
 
@@ -193,8 +201,13 @@ def main() -> None:
         rng = random.Random(3)
         headers = {"Authorization": f"Bearer {tokens['demo_community']}", "Content-Type": "application/json"}
 
+        residents = _resident_ids(server.base, tokens["demo_community"])
+
         def intake(worker: int, n: int):
-            body = json.dumps({"region": "330502001001-G01", "item": "0102", "channel": "api",
+            # Four in five for a resident recorded by phone, one in five a public-area demand.
+            fields = ({"resident": rng.choice(residents), "channel": "phone"} if n % 5 else
+                      {"region": "330502001001-G01", "channel": "api"})
+            body = json.dumps({**fields, "item": rng.choice(("0102", "0101", "1002", "0601")),
                                "description": rng.choice(BODY_TEXTS) + f" #{worker}-{n}"})
             return "POST", "/api/demands", body, {**headers, "Idempotency-Key": f"bench-{worker}-{n}-{since}"}, 201
 

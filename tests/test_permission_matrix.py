@@ -135,3 +135,70 @@ def test_menu_editor_is_404_for_another_community(world, login):
 def test_anonymous_visitor_is_sent_to_login_or_refused(client, world):
     assert client.get("/residents/").status_code == 302
     assert client.get("/api/residents").status_code == 401
+
+
+# --- demands ---------------------------------------------------------------------------------------
+# persona -> demands (about residents A1, A2, B1; D_ORG is A2's demand assigned to organisation A)
+# whose page and API it may open. Staff see their subtree; the organisation admin sees what is
+# assigned to its organisation; a resident sees their own; the platform admin sees none.
+D_A1, D_A2, D_B1 = "demand_a1", "demand_a2", "demand_b1"
+DEMAND_SEES = {
+    "grid_a1": {D_A1},
+    "grid_a2": {D_A2},
+    "community_a": {D_A1, D_A2},
+    "community_b": {D_B1},
+    "social_a": {D_A1, D_A2},
+    "street": {D_A1, D_A2, D_B1},
+    "district": {D_A1, D_A2, D_B1},
+    "org_admin_a": {D_A2},
+    "volunteer_a": set(),
+    "platform": set(),
+    "resident_a1": {D_A1},
+    "outsider": set(),
+}
+DEMAND_QUEUE = {"grid_a1", "grid_a2", "community_a", "community_b", "social_a", "street", "district", "org_admin_a"}
+
+
+@pytest.fixture
+def demands(world):
+    from linli.demands.models import Demand
+    from linli.demands.tests.factories import submit
+
+    made = {
+        D_A1: submit(world, resident="a1", item="0102", description="送饭"),
+        D_A2: submit(world, resident="a2", item="1002", description="修水管", user=world.users["community_a"]),
+        D_B1: submit(world, resident="b1", item="0202", description="放学没人管", user=world.users["community_b"]),
+    }
+    Demand.objects.filter(pk=made[D_A2].pk).update(assignee_org=world.org_a, state="assigned")
+    return made
+
+
+@pytest.mark.parametrize("persona", sorted(DEMAND_SEES))
+def test_demand_page_and_api_are_404_outside_the_personas_area(world, login, demands, persona):
+    client = login(world.users[persona])
+    for key, demand in demands.items():
+        expected = 200 if key in DEMAND_SEES[persona] else 404
+        assert client.get(f"/api/demands/{demand.pk}").status_code == expected, (persona, key, "api")
+        if persona != "resident_a1":
+            assert client.get(f"/demands/{demand.pk}/").status_code == expected, (persona, key, "page")
+
+
+@pytest.mark.parametrize("persona", sorted(DEMAND_SEES))
+def test_demand_api_queue_holds_exactly_the_visible_demands(world, login, demands, persona):
+    client = login(world.users[persona])
+    got = {item["id"] for item in client.get("/api/demands").json()["items"]}
+    assert got == {demands[k].pk for k in DEMAND_SEES[persona]}
+
+
+@pytest.mark.parametrize("persona", sorted(DEMAND_SEES))
+def test_demand_queue_page_and_export_only_for_staff_and_only_their_demands(world, login, demands, persona):
+    client = login(world.users[persona])
+    page = client.get("/demands/")
+    export = client.get("/demands/export/")
+    if persona not in DEMAND_QUEUE:
+        assert (page.status_code, export.status_code) == (404, 404)
+        return
+    assert {d.pk for d in page.context["demands"]} == {demands[k].pk for k in DEMAND_SEES[persona]}
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    exported = {row[0] for row in list(sheet.iter_rows(values_only=True))[1:]}
+    assert exported == {demands[k].tracking_display for k in DEMAND_SEES[persona]}

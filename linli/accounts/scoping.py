@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -91,13 +92,27 @@ def scope_for(user) -> Scope:
     return scope
 
 
+def prefix_q(field: str, prefix: str) -> Q:
+    """``Q`` for ``field`` starting with ``prefix`` (a region path), in the form the database can
+    answer from its index.
+
+    PostgreSQL answers ``LIKE 'prefix%'`` from the ``varchar_pattern_ops`` index. SQLite's LIKE is
+    case-insensitive and never uses an ordinary index, so a subtree filter there scanned every
+    resident (640 ms for one community's count at 1.2 million residents); paths are base-36
+    (``0-9a-z``), so the range ``prefix <= path < prefix + '~'`` is the same set and uses the index.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "~"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
 def path_q(field: str, paths: tuple[str, ...]) -> Q:
     """``Q`` matching rows whose region path (``field``) lies under any of ``paths``."""
     if not paths:
         return Q(pk__in=[])
     if "" in paths:
         return Q()
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+    return reduce(or_, (prefix_q(field, p) for p in paths))
 
 
 def scope_regions(qs: QuerySet, user) -> QuerySet:

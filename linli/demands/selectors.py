@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from linli.accounts.scoping import path_q, scope_for
+from linli.accounts.scoping import path_q, prefix_q, scope_for
 from linli.demands.models import Demand
 from linli.demands.workflow import OPEN_STATES
 
@@ -28,14 +28,20 @@ def scope_demands(qs: QuerySet, user) -> QuerySet:
     """Demands ``user`` may see: by region for staff, by assignment for a provider, own for a resident."""
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    q = Q(pk__in=[])
+    # Only the arms that apply to this user, so a staff member's queue is a plain path-prefix
+    # filter the database answers from its index (an OR across joined tables defeats it).
+    arms = []
     paths = _staff_paths(user)
     if paths:
-        q |= path_q("path", paths)
+        arms.append(path_q("path", paths))
     orgs = scope_for(user).organisation_ids
     if orgs:
-        q |= Q(assignee_org_id__in=orgs)
-    q |= Q(resident__user=user) | Q(created_by=user, channel__in=["self_service", "api"])
+        arms.append(Q(assignee_org_id__in=orgs))
+    if not paths:
+        arms.append(Q(resident__user=user) | Q(created_by=user, channel__in=["self_service", "api"]))
+    q = arms[0]
+    for arm in arms[1:]:
+        q |= arm
     return qs.filter(q)
 
 
@@ -64,7 +70,7 @@ def demand_queue(*, user, filters: QueueFilter, before: int | None = None, limit
 def filtered_demands(*, user, filters: QueueFilter) -> QuerySet[Demand]:
     qs = scope_demands(Demand.objects.all(), user)
     if filters.within_path:
-        qs = qs.filter(path__startswith=filters.within_path)
+        qs = qs.filter(prefix_q("path", filters.within_path))
     if filters.states:
         qs = qs.filter(state__in=filters.states)
     elif filters.open_only:

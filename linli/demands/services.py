@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Role
-from linli.accounts.scoping import scope_for
+from linli.accounts.scoping import prefix_q, scope_for
 from linli.catalog.models import MenuItem, ServiceItem
 from linli.core.errors import DomainError, interpolate
 from linli.demands import triage
@@ -310,14 +310,19 @@ def _submitter_role(user, data: DemandInput) -> str:
     return Actor.OWNER
 
 
+#: A public-area demand is linked to at most this many recent open ones of the same item and place.
+LINK_LIMIT = 10
+
+
 def _link_public_area(demand: Demand) -> None:
     """Public-area demands of the same item in the same micro-grid (or grid) are linked."""
     depth = min(len(demand.path), 5 * SEGMENT)
     prefix = demand.path[:depth]
     if len(prefix) < 4 * SEGMENT:
         return
-    others = Demand.objects.open().filter(resident__isnull=True, item=demand.item, path__startswith=prefix).exclude(pk=demand.pk)
-    demand.linked.add(*others[:50])
+    others = (Demand.objects.open().filter(prefix_q("path", prefix), resident__isnull=True, item=demand.item)
+              .exclude(pk=demand.pk).order_by("-id").values_list("pk", flat=True)[:LINK_LIMIT])
+    demand.linked.add(*others)
 
 
 def _route(demand: Demand) -> None:

@@ -125,7 +125,7 @@ def export(request):
     count = qs.count()
     log_bulk_access(user=request.user, action=Action.EXPORT, count=count, detail=f"demands {request.GET.urlencode()}"[:300],
                     ip=request.META.get("REMOTE_ADDR"))
-    headers = [_("Tracking number"), _("Submitted"), _("State"), _("Service"), _("Urgency"), _("Resident"),
+    headers = [_("Tracking number"), _("Submitted at"), _("State"), _("Service"), _("Urgency"), _("Resident"),
                _("Region"), _("Community"), _("Assigned unit"), _("Due"), _("Channel"), _("Description"), _("Rating")]
 
     def rows():

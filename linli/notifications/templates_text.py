@@ -16,7 +16,7 @@ TEMPLATES: dict[str, tuple[object, object]] = {
     ),
     "demand_crisis": (
         _("URGENT: crisis words in demand %(tracking)s"),
-        _("Demand %(tracking)s (%(community)s) contains the words \u201c%(phrases)s\u201d. Contact the "
+        _("Demand %(tracking)s (%(community)s) contains the words “%(phrases)s”. Contact the "
           "resident now. The demand cannot be closed without a social worker's note."),
     ),
     "demand_assigned": (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from linli.accounts.scoping import scope_for, scope_residents
+from linli.accounts.scoping import prefix_q, scope_for, scope_residents
 from linli.people.models import Resident, ResidentTag, TargetGroupTag
 from linli.regions.models import Region
 
@@ -25,7 +25,7 @@ def resident_list(
     """Residents the user may see, with their region and visible tags prefetched (3 queries)."""
     qs = scope_residents(Resident.objects.all(), user)
     if within is not None:
-        qs = qs.filter(region__path__startswith=within.path)
+        qs = qs.filter(prefix_q("region__path", within.path))
     if tag is not None:
         if tag.sensitivity > scope_for(user).clearance:
             return qs.none()

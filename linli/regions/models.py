@@ -43,7 +43,9 @@ class CommunityType(models.TextChoices):
 
 class RegionQuerySet(models.QuerySet):
     def subtree(self, node: Region) -> RegionQuerySet:
-        return self.filter(path__startswith=node.path)
+        from linli.accounts.scoping import prefix_q
+
+        return self.filter(prefix_q("path", node.path))
 
     def current(self) -> RegionQuerySet:
         from django.utils import timezone

@@ -1,0 +1,256 @@
+"""Reads of the Open311 interface: the catalog as services, and demands as service requests.
+
+Every demand read is scoped to the api_key's region subtree; a demand outside it does not exist
+(404). What leaves the platform is decided here, once, in :func:`request_rows`:
+
+- ``status`` is ``open`` for the workflow's OPEN_STATES and ``closed`` for every other state.
+- A demand about a resident (or one in which crisis words were found) is shown without its
+  description, address, coordinates or free-text notes; its location is its community.
+- Contact names and mobile numbers never leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from linli.catalog.models import ServiceItem
+from linli.core.errors import interpolate
+from linli.demands import triage
+from linli.demands.models import Demand, DemandEvent
+from linli.demands.workflow import BY_ACTION, OPEN_STATES, Reason
+from linli.open311.errors import Open311Error
+from linli.open311.models import ApiKey
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+#: When the services or their definitions last changed in a way clients should re-read.
+CHANGESET = "2026-11-23T00:00:00+08:00"
+FORMATS = ["text/xml", "application/json"]
+MAX_ROWS = 1000
+WINDOW = dt.timedelta(days=90)
+KEYWORDS_PER_SERVICE = 5
+STATUSES = ("open", "closed")
+
+
+# --- discovery and services ----------------------------------------------------------------------
+
+
+def discovery(base_url: str) -> dict:
+    contact = getattr(settings, "OPEN311_CONTACT", "") or _(
+        "Ask the civil affairs office of your district, which runs this Linli platform"
+    )
+    key_service = getattr(settings, "OPEN311_KEY_SERVICE", "") or _(
+        "A platform administrator issues keys, each for one region, with: linli apikey create --name NAME --region CODE"
+    )
+    return {
+        "changeset": CHANGESET,
+        "contact": contact,
+        "key_service": key_service,
+        "endpoints": [
+            {"specification": SPECIFICATION, "url": base_url, "changeset": CHANGESET, "type": "production",
+             "formats": list(FORMATS)},
+        ],
+    }
+
+
+@functools.cache
+def _lexicon_keywords() -> dict[str, list[str]]:
+    with triage.LEXICON_PATH.open(encoding="utf-8") as handle:
+        return json.load(handle).get("keywords", {})
+
+
+def _service(item: ServiceItem) -> dict:
+    return {
+        "service_code": item.code,
+        "service_name": item.label,
+        "description": item.description,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join(_lexicon_keywords().get(item.code, [])[:KEYWORDS_PER_SERVICE]),
+        "group": item.category.label,
+    }
+
+
+def service_list() -> list[dict]:
+    items = ServiceItem.objects.filter(active=True, category__active=True).select_related("category").order_by("code")
+    return [_service(item) for item in items]
+
+
+def service_definition(code: str) -> dict:
+    if not ServiceItem.objects.filter(code=code, active=True, category__active=True).exists():
+        raise Open311Error(404, "service_code_unknown", interpolate(_("Unknown service_code %(code)s"), {"code": code[:20]}))
+    return {"service_code": code, "attributes": []}
+
+
+# --- service requests ----------------------------------------------------------------------------
+
+
+@dataclass
+class RequestQuery:
+    ids: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    statuses: set[str] = field(default_factory=set)
+
+
+def _comma_list(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+def normalise_id(raw: str) -> str:
+    """Tracking numbers are read out and typed: case, dashes and spaces do not matter."""
+    return raw.strip().upper().replace("-", "").replace(" ", "")
+
+
+def _w3c_datetime(raw: str, name: str) -> dt.datetime | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw)
+        if value is None and (day := parse_date(raw)) is not None:
+            value = dt.datetime.combine(day, dt.time.min)
+    except ValueError:
+        value = None
+    if value is None:
+        raise Open311Error(
+            400, f"{name}_invalid",
+            interpolate(_("%(name)s is not a w3c datetime such as 2026-01-01T00:00:00+08:00"), {"name": name}),
+        )
+    return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.get_default_timezone())
+
+
+def parse_request_query(params: Mapping[str, str], *, now: dt.datetime | None = None) -> RequestQuery:
+    """The filters of GET ``requests.{fmt}``; a window longer than 90 days or a bad value is a 400."""
+    ids = [normalise_id(i) for i in _comma_list(params.get("service_request_id"))]
+    if ids:  # "This overrides all other arguments."
+        return RequestQuery(ids=ids[:MAX_ROWS])
+    statuses = set(_comma_list((params.get("status") or "").lower()))
+    if statuses - set(STATUSES):
+        raise Open311Error(400, "status_invalid", _("status is open, closed or both (comma-separated)"))
+    start = _w3c_datetime(params.get("start_date") or "", "start_date")
+    end = _w3c_datetime(params.get("end_date") or "", "end_date")
+    if start is None and end is None:
+        end = now or timezone.now()
+    if start is None:
+        start = end - WINDOW
+    if end is None:
+        end = start + WINDOW
+    if end < start:
+        raise Open311Error(400, "date_range_invalid", _("end_date is before start_date"))
+    if end - start > WINDOW:
+        raise Open311Error(400, "date_range_too_long", _("start_date and end_date may be at most 90 days apart"))
+    return RequestQuery(codes=_comma_list(params.get("service_code")), start=start, end=end, statuses=statuses)
+
+
+def _scoped(key: ApiKey) -> QuerySet[Demand]:
+    last = DemandEvent.objects.filter(demand=OuterRef("pk"), action__in=list(BY_ACTION)).order_by("-at", "-id")
+    return (
+        Demand.objects.filter(path__startswith=key.region.path)
+        .select_related("item", "region", "community", "assignee_org")
+        .annotate(last_note=Subquery(last.values("note")[:1]), last_reason=Subquery(last.values("reason")[:1]))
+    )
+
+
+def request_search(key: ApiKey, query: RequestQuery) -> list[Demand]:
+    """The demands of the key's subtree that match ``query``, newest first, at most MAX_ROWS."""
+    qs = _scoped(key)
+    if query.ids:
+        qs = qs.filter(tracking_number__in=query.ids)
+    else:
+        qs = qs.filter(created_at__gte=query.start, created_at__lte=query.end)
+        if query.codes:
+            qs = qs.filter(item__code__in=query.codes)
+        if query.statuses == {"open"}:
+            qs = qs.filter(state__in=OPEN_STATES)
+        elif query.statuses == {"closed"}:
+            qs = qs.exclude(state__in=OPEN_STATES)
+    return list(qs.order_by("-created_at", "-id")[:MAX_ROWS])
+
+
+def request_get(key: ApiKey, service_request_id: str) -> Demand:
+    demand = _scoped(key).filter(tracking_number=normalise_id(service_request_id)).first()
+    if demand is None:
+        raise Open311Error(
+            404, "service_request_unknown",
+            _("No service request has this id in the area of this api_key"),
+        )
+    return demand
+
+
+# --- what leaves the platform --------------------------------------------------------------------
+
+
+def is_public(demand: Demand) -> bool:
+    """A public-area demand without crisis words: its own words and place may be published."""
+    return demand.resident_id is None and not demand.crisis
+
+
+def agency(demand: Demand) -> str:
+    return demand.assignee_org.name if demand.assignee_org_id else demand.community.name
+
+
+def service_notice(demand: Demand) -> str:
+    if demand.state not in OPEN_STATES:
+        return ""
+    if demand.due_at is None:
+        return str(interpolate(_("%(agency)s will handle it."), {"agency": agency(demand)}))
+    due = formats.date_format(timezone.localtime(demand.due_at), "Y-m-d H:i")
+    return str(interpolate(_("%(agency)s will handle it by %(due)s."), {"agency": agency(demand), "due": due}))
+
+
+def _status_notes(demand: Demand) -> str:
+    if demand.state in OPEN_STATES:
+        return ""
+    note = getattr(demand, "last_note", "") or ""
+    if note and is_public(demand):
+        return note
+    state = str(demand.get_state_display())
+    reason = getattr(demand, "last_reason", "") or ""
+    if reason in Reason.values:
+        return str(interpolate(_("%(state)s: %(reason)s"), {"state": state, "reason": Reason(reason).label}))
+    return state
+
+
+def _updated(demand: Demand) -> dt.datetime:
+    if demand.state in OPEN_STATES:
+        return demand.updated_at
+    return demand.closed_at or demand.resolved_at or demand.updated_at
+
+
+def request_row(demand: Demand) -> dict:
+    public = is_public(demand)
+    place = demand.region if public else demand.community
+    return {
+        "service_request_id": demand.tracking_number,
+        "status": "open" if demand.state in OPEN_STATES else "closed",
+        "status_notes": _status_notes(demand),
+        "service_name": demand.item.label,
+        "service_code": demand.item.code,
+        "description": demand.description if public else "",
+        "agency_responsible": agency(demand),
+        "service_notice": service_notice(demand),
+        "requested_datetime": demand.created_at,
+        "updated_datetime": _updated(demand),
+        "expected_datetime": demand.due_at,
+        "address": (demand.address if public else "") or place.name,
+        "address_id": place.code,
+        "zipcode": "",
+        "lat": float(demand.lat) if public and demand.lat is not None else None,
+        "long": float(demand.lon) if public and demand.lon is not None else None,
+        "media_url": "",
+    }
+
+
+def request_rows(demands: list[Demand]) -> list[dict]:
+    return [request_row(d) for d in demands]
