@@ -212,10 +212,10 @@ def test_a_resident_outside_the_grid_workers_area_reads_like_an_unknown_one(worl
     ]
     report = demands_import(user=world.users["grid_a1"], data=csv_bytes(*rows), filename="sweep.csv")
     assert [(p.row, p.column, p.code, _en(p.message)) for p in report.problems] == [
-        (2, "居民身份证号码", "resident_unknown", str(RESIDENT_MESSAGE)),
-        (3, "居民身份证号码", "resident_unknown", str(RESIDENT_MESSAGE)),
-        (4, "手机号码", "resident_unknown", str(RESIDENT_MESSAGE)),
-        (5, "手机号码", "resident_unknown", str(RESIDENT_MESSAGE)),
+        (2, "居民身份证号码", "resident_unknown", _en(RESIDENT_MESSAGE)),
+        (3, "居民身份证号码", "resident_unknown", _en(RESIDENT_MESSAGE)),
+        (4, "手机号码", "resident_unknown", _en(RESIDENT_MESSAGE)),
+        (5, "手机号码", "resident_unknown", _en(RESIDENT_MESSAGE)),
     ]
     assert not Demand.objects.exists()
 
@@ -240,7 +240,7 @@ def test_a_name_must_be_unique_in_its_region_or_come_with_the_id_tail(world):
     report = demands_import(user=world.users["grid_a1"], data=csv_bytes(*rows), filename="sweep.csv", only_good=True)
     assert [(p.row, p.column, p.code, _en(p.message)) for p in report.problems] == [
         (2, "居民姓名", "resident_ambiguous", "Several residents named 张秀英 live in this region: give the ID number"),
-        (5, "居民身份证号码", "resident_unknown", str(RESIDENT_MESSAGE)),
+        (5, "居民身份证号码", "resident_unknown", _en(RESIDENT_MESSAGE)),
     ]
     assert sorted(Demand.objects.values_list("resident_id", flat=True)) == sorted([twin.pk, world.resident_a1.pk])
 
