@@ -11,6 +11,7 @@ urlpatterns = [
     path("catalog/", include("linli.catalog.urls")),
     path("organisations/", include("linli.supply.urls")),
     path("", include("linli.demands.urls")),
+    path("notifications/", include("linli.notifications.urls")),
     path("open311/v2/", include("linli.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

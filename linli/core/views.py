@@ -12,6 +12,7 @@ from linli.accounts.roles import RESTRICTED, Role
 from linli.accounts.scoping import scope_for, scope_residents
 from linli.catalog.selectors import community_menu, home_community
 from linli.demands.selectors import demand_counts
+from linli.notifications.selectors import unread_count
 from linli.people.models import Resident, ResidentStatus, ResidentTag
 from linli.people.selectors import visible_tags
 from linli.regions.models import SEGMENT, Level
@@ -31,7 +32,7 @@ def healthz(request):
 def home(request):
     user = request.user
     scope = scope_for(user)
-    context: dict = {"scope": scope}
+    context: dict = {"scope": scope, "unread": unread_count(user=user)}
     if scope.resident_paths:
         context.update(_resident_counts(user, scope))
     if scope.resident_paths or scope.organisation_ids:

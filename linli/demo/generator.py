@@ -26,6 +26,7 @@ from linli.catalog.models import MenuItem
 from linli.core.errors import DomainError
 from linli.demands.models import Demand, DemandEvent
 from linli.demo.demands import demo_demands
+from linli.notifications.models import Notification
 from linli.demo.plan import DISTRICT_CODE, RegionSpec, district_spec, street_plan
 from linli.demo.population import HouseholdPlan, IdAllocator, community_households
 from linli.demo.providers import street_providers
@@ -290,7 +291,12 @@ def demo_reset(*, progress: Progress = _quiet) -> bool:
 
 
 def _delete_demands(path: str) -> None:
-    """Demands and their history go first: they protect the residents and users they mention."""
+    """Demands and their history go first: they protect the residents and users they mention.
+    Messages to the demo's users go with the users; SMS to demo residents without an account
+    are deleted here."""
+    demands = Demand.objects.filter(path__startswith=path)
+    mobiles = {d.contact_mobile for d in demands.exclude(contact_mobile="").only("contact_mobile")}
+    Notification.objects.filter(recipient__isnull=True, address__in=mobiles).delete()
     DemandEvent.objects.filter(demand__path__startswith=path).delete()
     Demand.linked.through.objects.filter(from_demand__path__startswith=path).delete()
     Demand.objects.filter(path__startswith=path, duplicate_of__isnull=False).delete()

@@ -46,8 +46,9 @@ def test_street_officer_sees_one_row_per_community(login, world):
 
 def test_home_of_a_community_worker_takes_a_fixed_number_of_queries(login, world, django_assert_num_queries):
     client = login(world.users["community_a"])
-    # session, user, memberships, tags, tag counts, total, demand counts; home_community skipped for staff
-    with django_assert_num_queries(7):
+    # session, user, memberships, unread notifications, tags, tag counts, total, demand counts;
+    # home_community skipped for staff
+    with django_assert_num_queries(8):
         client.get(reverse("core:home"))
 
 
