@@ -26,10 +26,10 @@ from linli.catalog.models import MenuItem
 from linli.core.errors import DomainError
 from linli.demands.models import Demand, DemandEvent
 from linli.demo.demands import demo_demands
-from linli.notifications.models import Notification
 from linli.demo.plan import DISTRICT_CODE, RegionSpec, district_spec, street_plan
 from linli.demo.population import HouseholdPlan, IdAllocator, community_households
 from linli.demo.providers import street_providers
+from linli.notifications.models import Notification
 from linli.people.models import Household, Resident, ResidentTag, TargetGroupTag
 from linli.people.services import set_identifiers
 from linli.privacy.models import AccessLog
