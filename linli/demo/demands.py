@@ -71,10 +71,12 @@ def demo_demands(*, rng: random.Random, community: Region, residents: list[Resid
         demand = demand_submit(user=submitter, data=data).demand
         _advance(demand, rng=rng, worker=worker, provider=provider)
         made += 1
-    # A spread of submission times over the last month, so the queue looks lived in.
+    # A spread of submission times: closed ones over the last month, open ones over the last three
+    # days (so some, not most, are overdue), as a community that keeps up would look.
     now = timezone.now()
-    for demand in Demand.objects.filter(community=community).only("pk", "due_at", "created_at"):
-        shift = dt.timedelta(hours=rng.randint(0, 24 * 30))
+    for demand in Demand.objects.filter(community=community).only("pk", "due_at", "created_at", "state"):
+        hours = 24 * 30 if demand.state in {"closed", "resolved"} else 72
+        shift = dt.timedelta(hours=rng.randint(0, hours))
         Demand.objects.filter(pk=demand.pk).update(created_at=now - shift, due_at=demand.due_at - shift)
     return made
 
