@@ -3,7 +3,6 @@ mobile number, and rates it once it is resolved: the whole flow in a real Chromi
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -11,35 +10,18 @@ import pytest
 from linli.demands.models import Demand
 from linli.demands.services import demand_transition
 from linli.testing import build_world
-from tests.browser.test_reveal_flow import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser.conftest import SCREENSHOTS, needs_chromium
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def phone():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_a_resident_submits_follows_and_rates_a_demand_on_a_phone(live_server, phone):
     world = build_world()
     page = phone
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     page.goto(f"{live_server.url}/serve/")
     assert page.locator("h1").inner_text().strip() == "我要服务"

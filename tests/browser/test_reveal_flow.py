@@ -3,43 +3,15 @@ access log records it: the whole flow in a real Chromium, through the login form
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from linli.privacy.models import AccessLog
 from linli.testing import PASSWORD, build_world
+from tests.browser.conftest import SCREENSHOTS, needs_chromium
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain sync.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "test" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
-
-
-@pytest.fixture
-def phone():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 # serialized_rollback: the catalog and the tag vocabulary come from data migrations, and a
@@ -63,7 +35,6 @@ def test_community_worker_reveals_an_id_number_with_a_reason(live_server, phone)
     assert masked == resident.id_number_masked
     assert resident.id_number not in page.content()
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "resident_list.png"), full_page=True)
 
     row.locator("a", has_text=resident.name).click()
