@@ -10,6 +10,7 @@ urlpatterns = [
     path("residents/", include("linli.people.urls")),
     path("catalog/", include("linli.catalog.urls")),
     path("organisations/", include("linli.supply.urls")),
+    path("volunteers/", include("linli.supply.volunteer_urls")),
     path("", include("linli.demands.urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("open311/v2/", include("linli.open311.urls")),
