@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "linli.notifications",
     "linli.demands",
     "linli.open311",
+    "linli.dispatch",
     "linli.demo",
     "django.contrib.admin",
     "django.contrib.auth",

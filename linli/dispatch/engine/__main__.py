@@ -1,0 +1,5 @@
+import sys
+
+from linli.dispatch.engine.cli import main
+
+sys.exit(main())
