@@ -37,7 +37,10 @@ class VolunteerIndex:
         self.ids = {v.id: i for i, v in enumerate(self.volunteers)}
 
 
-def shortlist(need: Need, index: VolunteerIndex, *, weights: Weights = Weights(), k: int = 5,
+DEFAULT_WEIGHTS = Weights()
+
+
+def shortlist(need: Need, index: VolunteerIndex, *, weights: Weights = DEFAULT_WEIGHTS, k: int = 5,
               load: dict[str, int] | None = None, busy: set[tuple[str, int]] | None = None) -> list[Candidate]:
     """The ``k`` cheapest feasible (volunteer, slot) pairs for ``need``; ``load`` is tasks already
     taken per volunteer id, ``busy`` the (volunteer id, slot) pairs already booked."""
