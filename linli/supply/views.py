@@ -1,4 +1,5 @@
-"""The directory of organisations (the supply side): list, export and one organisation's page."""
+"""The directory of organisations (the supply side): list, export, one organisation's page, and
+the services organisations offer."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from django.utils.translation import gettext_lazy
 from linli.core.xlsx import xlsx_response
 from linli.regions.models import Level
 from linli.regions.selectors import region_list
-from linli.supply.models import OrgKind
+from linli.supply.forms import OfferingFilterForm
+from linli.supply.models import OrgKind, PriceKind
+from linli.supply.selectors import offering_list as offering_list_query
 from linli.supply.selectors import organisation_get
 from linli.supply.selectors import organisation_list as organisation_list_query
 
@@ -79,3 +82,15 @@ def organisation_detail(request, pk):
     return render(request, "supply/organisation_detail.html", {
         "organisation": organisation_get(user=request.user, pk=pk),
     })
+
+
+@login_required
+def offering_list(request):
+    """Services organisations offer in the user's area, with their price (free, low fee, paid)."""
+    form = OfferingFilterForm(request.GET)
+    price_kind = request.GET.get("price_kind", "")
+    offerings = offering_list_query(user=request.user, price_kind=price_kind if price_kind in PriceKind.values else "")
+    page = Paginator(offerings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "supply/offering_list.html", {"form": form, "page": page, "filter_query": query.urlencode()})

@@ -1,7 +1,4 @@
-"""Who serves (the start of M4, the supply database): organisations and social workers.
-
-Volunteers, teams, venues, goods and vehicles join this app when dispatch (M5) is built.
-"""
+"""Organisations and social workers: who serves, apart from volunteers."""
 
 from __future__ import annotations
 
