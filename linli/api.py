@@ -10,6 +10,7 @@ from linli.accounts.api import router as accounts_router
 from linli.catalog.api import router as catalog_router
 from linli.core.api_support import API_AUTH, install_error_handlers
 from linli.demands.api import router as demands_router
+from linli.dispatch.api import router as dispatch_router
 from linli.notifications.api import router as notifications_router
 from linli.people.api import router as people_router
 from linli.regions.api import router as regions_router
@@ -38,4 +39,5 @@ api.add_router("", people_router)
 api.add_router("", supply_router)
 api.add_router("", catalog_router)
 api.add_router("", demands_router)
+api.add_router("", dispatch_router)
 api.add_router("", notifications_router)

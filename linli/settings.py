@@ -228,3 +228,7 @@ DEMAND_ESCALATION_STEP_HOURS = env_int("DEMAND_ESCALATION_STEP_HOURS", 24)
 DEMAND_DUPLICATE_WINDOW_DAYS = env_int("DEMAND_DUPLICATE_WINDOW_DAYS", 14)
 #: The "解决了吗？" follow-up goes out this many hours after a demand is resolved.
 DEMAND_FOLLOWUP_HOURS = env_int("DEMAND_FOLLOWUP_HOURS", 72)
+
+# --- dispatch (M5) -------------------------------------------------------------------------------
+#: Minutes a volunteer has to accept or decline an offer before it passes to the next best.
+DISPATCH_OFFER_MINUTES = env_int("DISPATCH_OFFER_MINUTES", 30)

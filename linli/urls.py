@@ -13,6 +13,7 @@ urlpatterns = [
     path("volunteers/", include("linli.supply.volunteer_urls")),
     path("", include("linli.demands.urls")),
     path("notifications/", include("linli.notifications.urls")),
+    path("dispatch/", include("linli.dispatch.urls")),
     path("open311/v2/", include("linli.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -18,7 +18,7 @@ from django.db import close_old_connections
 logger = logging.getLogger("linli.worker")
 
 #: (dotted path of a django-tasks task, seconds between runs)
-PERIODIC = [("linli.demands.tasks.sweep_deadlines", 60)]
+PERIODIC = [("linli.demands.tasks.sweep_deadlines", 60), ("linli.dispatch.tasks.expire_offers", 60)]
 
 
 def enqueue_due(pending_paths: set[str]) -> list[str]:

@@ -1,0 +1,214 @@
+"""``/api/dispatch``: the volunteer's offers, bookings and calls; the coordinator's tasks, batch
+dispatch, the shortlist for one task and emergency calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+
+from linli.core.api_support import caller, responses
+from linli.core.errors import DomainError
+from linli.demands.selectors import demand_get
+from linli.dispatch import selectors as sel
+from linli.dispatch import services
+from linli.dispatch.engine.shortlist import VolunteerIndex, shortlist
+from linli.regions.selectors import region_get
+
+router = Router(tags=["dispatch"])
+
+
+class TaskOut(Schema):
+    id: int = Field(description="Task id.")
+    title: str = Field(description="What is to be done (the service item).")
+    start: dt.datetime = Field(description="Start of the window.")
+    end: dt.datetime = Field(description="End of the window.")
+    lat: Decimal = Field(description="Latitude of the place.")
+    lon: Decimal = Field(description="Longitude of the place.")
+    skills: list[str] = Field(description="Skill codes needed.")
+    priority: int = Field(description="1–5.")
+    state: str = Field(description="open, offered, booked, done, no_show or cancelled.")
+    demand_id: int | None = Field(description="The demand it serves, or null.")
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.label
+
+
+class OfferOut(Schema):
+    id: int = Field(description="Offer id.")
+    task: TaskOut = Field(description="The task offered.")
+    state: str = Field(description="pending, accepted, declined, expired or withdrawn.")
+    rank: int = Field(description="1 = the first choice for the task.")
+    distance_m: int = Field(description="Distance from the volunteer's home, metres.")
+    reasons: list[str] = Field(description="Why this volunteer: optimal, familiar, nearest, light_load, busy.")
+    expires_at: dt.datetime = Field(description="Answer before this time.")
+
+
+class BookingOut(Schema):
+    id: int = Field(description="Booking id.")
+    task_id: int | None = Field(description="The task, or null for an emergency call.")
+    call_id: int | None = Field(description="The emergency call, or null.")
+    start: dt.datetime = Field(description="Start.")
+    end: dt.datetime = Field(description="End.")
+    checked_in_at: dt.datetime | None = Field(description="When the volunteer checked in.")
+    checked_out_at: dt.datetime | None = Field(description="When the volunteer checked out.")
+
+
+class CallOut(Schema):
+    id: int = Field(description="Call id.")
+    title: str = Field(description="What help is needed.")
+    start: dt.datetime = Field(description="Start.")
+    end: dt.datetime = Field(description="End.")
+    quota: int = Field(description="People needed.")
+    filled: int = Field(description="People booked so far.")
+    requires_insurance: bool = Field(description="Only insured volunteers.")
+    min_age: int = Field(description="Minimum age.")
+
+
+class DeclineIn(Schema):
+    reason: str = Field("", description="Optional; a volunteer never has to give one.")
+
+
+class TaskIn(Schema):
+    demand: int = Field(description="Demand id.")
+    start: dt.datetime = Field(description="Start of the window (with offset).")
+    end: dt.datetime = Field(description="End of the window.")
+    lat: Decimal | None = Field(None, ge=-90, le=90, description="Latitude; defaults to the demand's.")
+    lon: Decimal | None = Field(None, ge=-180, le=180, description="Longitude; defaults to the demand's.")
+
+
+class BatchIn(Schema):
+    region: str = Field(description="Region code (community or grid).")
+    day: dt.date = Field(description="The day whose open tasks are dispatched.")
+
+
+class BatchOut(Schema):
+    tasks: int = Field(description="Open tasks considered.")
+    offers: int = Field(description="Offers made.")
+    unassigned: int = Field(description="Tasks no volunteer could take.")
+
+
+class CallIn(Schema):
+    region: str = Field(description="Region code.")
+    title: str = Field(description="What help is needed.")
+    quota: int = Field(ge=1, le=10_000, description="People needed.")
+    start: dt.datetime = Field(description="Start.")
+    end: dt.datetime = Field(description="End.")
+    requires_insurance: bool = Field(True, description="Only insured volunteers.")
+    min_age: int = Field(18, ge=16, le=100, description="Minimum age.")
+
+
+class DayQuery(Schema):
+    day: dt.date | None = Field(None, description="Only tasks starting on this day.")
+
+
+class CandidateOut(Schema):
+    volunteer_id: int = Field(description="Volunteer id.")
+    distance_m: int = Field(description="Distance, metres.")
+    cost: int = Field(description="Ranking cost: distance less familiarity bonus plus load.")
+    reasons: list[str] = Field(description="familiar, nearest, light_load, busy.")
+
+
+@router.get("/dispatch/offers", response=responses({200: list[OfferOut]}, errors=(401,)), summary="My pending offers")
+def list_offers(request):
+    return list(sel.my_offers(user=caller(request)))
+
+
+@router.post("/dispatch/offers/{offer_id}/accept", response=responses({200: BookingOut}, errors=(400, 401, 404, 422)),
+             summary="Accept an offer (books my time)")
+def accept_offer(request, offer_id: int):
+    user = caller(request)
+    return services.offer_accept(offer=sel.my_offer(user=user, pk=offer_id), user=user)
+
+
+@router.post("/dispatch/offers/{offer_id}/decline", response=responses({200: OfferOut}, errors=(400, 401, 404, 422)),
+             summary="Decline an offer")
+def decline_offer(request, offer_id: int, payload: DeclineIn):
+    user = caller(request)
+    offer = sel.my_offer(user=user, pk=offer_id)
+    services.offer_decline(offer=offer, user=user, reason=payload.reason)
+    offer.refresh_from_db()
+    return offer
+
+
+@router.get("/dispatch/bookings", response=responses({200: list[BookingOut]}, errors=(401,)), summary="My bookings from today")
+def list_bookings(request):
+    return list(sel.my_bookings(user=caller(request)))
+
+
+@router.post("/dispatch/bookings/{booking_id}/check-in", response=responses({200: BookingOut}, errors=(400, 401, 404)),
+             summary="Check in")
+def check_in(request, booking_id: int):
+    user = caller(request)
+    return services.booking_check_in(booking=sel.my_booking(user=user, pk=booking_id), user=user)
+
+
+@router.post("/dispatch/bookings/{booking_id}/check-out", response=responses({200: BookingOut}, errors=(400, 401, 404)),
+             summary="Check out")
+def check_out(request, booking_id: int):
+    user = caller(request)
+    return services.booking_check_out(booking=sel.my_booking(user=user, pk=booking_id), user=user)
+
+
+@router.get("/dispatch/calls", response=responses({200: list[CallOut]}, errors=(401,)), summary="Emergency calls open to me")
+def list_calls(request):
+    return list(sel.open_calls(user=caller(request)))
+
+
+@router.post("/dispatch/calls/{call_id}/accept", response=responses({200: BookingOut}, errors=(400, 401, 404)),
+             summary="Answer an emergency call")
+def accept_call(request, call_id: int):
+    user = caller(request)
+    return services.call_accept(call=sel.call_get(user=user, pk=call_id), user=user)
+
+
+@router.post("/dispatch/calls", response=responses({201: CallOut}, errors=(400, 401, 422)), summary="Make an emergency call")
+def create_call(request, payload: CallIn):
+    user = caller(request)
+    region = _region(user, payload.region)
+    call = services.call_create(user=user, region=region, title=payload.title, quota=payload.quota, start=payload.start,
+                                end=payload.end, requires_insurance=payload.requires_insurance, min_age=payload.min_age)
+    return Status(201, call)
+
+
+@router.post("/dispatch/tasks", response=responses({201: TaskOut}, errors=(400, 401, 404, 422)),
+             summary="Make a task for volunteers from a demand")
+def create_task(request, payload: TaskIn):
+    user = caller(request)
+    demand = demand_get(user=user, pk=payload.demand)
+    return Status(201, services.task_create_for_demand(user=user, demand=demand, start=payload.start, end=payload.end,
+                                                       lat=payload.lat, lon=payload.lon))
+
+
+@router.get("/dispatch/tasks", response=responses({200: list[TaskOut]}, errors=(401, 422)), summary="Tasks in my area")
+def list_tasks(request, query: Query[DayQuery]):
+    return list(sel.coordinator_tasks(user=caller(request), day=query.day)[:500])
+
+
+@router.get("/dispatch/tasks/{task_id}/shortlist", response=responses({200: list[CandidateOut]}),
+            summary="The best five volunteers for one task, with reasons")
+def task_shortlist(request, task_id: int):
+    user = caller(request)
+    task = sel.coordinator_task(user=user, pk=task_id)
+    day = task.start.astimezone(services.SHANGHAI).date()
+    volunteers = services.engine_volunteers(services.volunteers_for(task.region, day), day)
+    best = shortlist(services.engine_need(task), VolunteerIndex(volunteers), k=5)
+    return [{"volunteer_id": int(c.volunteer[1:]), "distance_m": c.distance_m, "cost": c.cost, "reasons": list(c.reasons)}
+            for c in best]
+
+
+@router.post("/dispatch/batch", response=responses({200: BatchOut}, errors=(400, 401, 422)),
+             summary="Dispatch a region's open tasks of a day (the optimum)")
+def batch(request, payload: BatchIn):
+    user = caller(request)
+    return services.dispatch_batch(user=user, region=_region(user, payload.region), day=payload.day)
+
+
+def _region(user, code: str):
+    try:
+        return region_get(user=user, code=code)
+    except Exception:  # Http404: unknown and invisible codes answer alike
+        raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region") from None

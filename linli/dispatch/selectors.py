@@ -1,0 +1,78 @@
+"""Reads of the dispatch service: a volunteer's own offers, bookings and open calls; a
+coordinator's tasks, scoped to their region."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from linli.accounts.scoping import path_q, scope_for
+from linli.dispatch.models import Booking, MobilisationCall, Offer, OfferState, Task
+from linli.regions.models import SEGMENT
+from linli.supply.models import Volunteer
+
+
+def own_volunteer(user) -> Volunteer | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.filter(user=user).select_related("region").first()
+
+
+def my_offers(*, user) -> QuerySet[Offer]:
+    return Offer.objects.filter(volunteer__user=user, state=OfferState.PENDING, expires_at__gt=timezone.now()).select_related(
+        "task__item").order_by("task__start")
+
+
+def my_offer(*, user, pk: int) -> Offer:
+    try:
+        return Offer.objects.select_related("task", "volunteer").get(pk=pk, volunteer__user=user)
+    except Offer.DoesNotExist:
+        raise Http404 from None
+
+
+def my_bookings(*, user, since: dt.datetime | None = None) -> QuerySet[Booking]:
+    since = since or timezone.now() - dt.timedelta(hours=12)
+    return Booking.objects.filter(volunteer__user=user, end__gte=since).select_related("task__item", "call").order_by("start")
+
+
+def my_booking(*, user, pk: int) -> Booking:
+    try:
+        return Booking.objects.select_related("task", "volunteer").get(pk=pk, volunteer__user=user)
+    except Booking.DoesNotExist:
+        raise Http404 from None
+
+
+def open_calls(*, user) -> QuerySet[MobilisationCall]:
+    """Calls still filling in the volunteer's street that they have not answered."""
+    volunteer = own_volunteer(user)
+    if volunteer is None:
+        return MobilisationCall.objects.none()
+    street = volunteer.region.path[: 2 * SEGMENT]
+    return (MobilisationCall.objects.filter(closed_at__isnull=True, end__gt=timezone.now(), path__startswith=street)
+            .exclude(bookings__volunteer=volunteer).order_by("start"))
+
+
+def call_get(*, user, pk: int) -> MobilisationCall:
+    try:
+        return open_calls(user=user).get(pk=pk)
+    except MobilisationCall.DoesNotExist:
+        raise Http404 from None
+
+
+def coordinator_tasks(*, user, day: dt.date | None = None) -> QuerySet[Task]:
+    scope = scope_for(user)
+    qs = Task.objects.filter(path_q("path", scope.resident_paths))
+    if day is not None:
+        start = dt.datetime.combine(day, dt.time.min, dt.timezone(dt.timedelta(hours=8)))
+        qs = qs.filter(start__gte=start, start__lt=start + dt.timedelta(days=1))
+    return qs.select_related("demand", "booking__volunteer").order_by("start", "id")
+
+
+def coordinator_task(*, user, pk: int) -> Task:
+    try:
+        return coordinator_tasks(user=user).get(pk=pk)
+    except Task.DoesNotExist:
+        raise Http404 from None

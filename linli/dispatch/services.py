@@ -1,0 +1,327 @@
+"""Writes of the dispatch service: tasks, batch dispatch through the engine, offers and their
+answers, bookings that never overlap, check-in and check-out, and emergency calls.
+
+Every race is closed in the database: an offer is answered by a conditional UPDATE on its state;
+a booking's time is claimed by unique (volunteer, quantum) rows; a call's quota by
+``UPDATE … SET filled = filled + 1 WHERE filled < quota``. Each runs in one transaction with the
+writes that depend on it, so a refusal leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.scoping import prefix_q, scope_for
+from linli.core.errors import DomainError
+from linli.dispatch.engine import Need, Problem, Volunteer, solve
+from linli.dispatch.engine.shortlist import VolunteerIndex, shortlist
+from linli.dispatch.models import (
+    QUANTUM_MINUTES,
+    Booking,
+    BookingQuantum,
+    MobilisationCall,
+    Offer,
+    OfferState,
+    Task,
+    TaskState,
+)
+from linli.regions.models import SEGMENT, Region
+from linli.supply.availability import slots_between
+from linli.supply.models import Volunteer as VolunteerRecord
+from linli.supply.models import VolunteerStatus
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@cache
+def item_skills() -> dict[str, list[str]]:
+    """Catalog item code -> the skills a volunteer needs for it (``data/item_skills.json``)."""
+    path = Path(__file__).resolve().parent / "data" / "item_skills.json"
+    return json.loads(path.read_text(encoding="utf-8"))["items"]
+
+
+def _offer_ttl() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.DISPATCH_OFFER_MINUTES)
+
+
+# --- tasks --------------------------------------------------------------------------------------
+
+
+def task_create_for_demand(*, user, demand, start: dt.datetime, end: dt.datetime,
+                           lat: Decimal | None = None, lon: Decimal | None = None) -> Task:
+    """A task for volunteers from a demand: its place, the skills its service item needs, a window."""
+    scope = scope_for(user)
+    if not scope.covers(demand.path, scope.resident_paths):
+        raise DomainError("not_found", _("Not found"))
+    skills = item_skills().get(demand.item.code)
+    if skills is None:
+        raise DomainError("not_volunteer_work", _("This service is not done by volunteers"), field="demand")
+    if end <= start:
+        raise DomainError("end_before_start", _("The end must be after the start"), field="end")
+    lat, lon = lat if lat is not None else demand.lat, lon if lon is not None else demand.lon
+    if lat is None or lon is None:
+        raise DomainError("location_required", _("Give the place (latitude and longitude) of the task"), field="lat")
+    familiar = []
+    if demand.resident_id:
+        familiar = sorted({f"v{pk}" for pk in Booking.objects.filter(
+            task__demand__resident_id=demand.resident_id, checked_out_at__isnull=False).values_list("volunteer_id", flat=True)})
+    return Task.objects.create(
+        demand=demand, region=demand.region, path=demand.path, item=demand.item, lat=lat, lon=lon,
+        skills=skills, start=start, end=end, priority=min(5, max(1, demand.urgency + 1)), familiar=familiar,
+    )
+
+
+# --- the problem the engine solves ----------------------------------------------------------------
+
+
+def _quantum_range(start: dt.datetime, end: dt.datetime) -> range:
+    """The 5-minute quanta a booking from ``start`` to ``end`` holds (start down, end up)."""
+    size = QUANTUM_MINUTES * 60
+    return range(int(start.timestamp() // size), -int(-end.timestamp() // size))
+
+
+def _free_windows(windows, bookings) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Availability windows minus booked intervals."""
+    out = []
+    for start, end in windows:
+        pieces = [(start, end)]
+        for b_start, b_end in bookings:
+            pieces = [p for s, e in pieces for p in ((s, min(e, b_start)), (max(s, b_end), e)) if p[0] < p[1]]
+        out.extend(pieces)
+    return out
+
+
+def volunteers_for(region: Region, day: dt.date) -> list[VolunteerRecord]:
+    street = region.path[: 2 * SEGMENT]
+    return list(
+        VolunteerRecord.objects.filter(prefix_q("region__path", street), status=VolunteerStatus.ACTIVE,
+                                       lat__isnull=False, lon__isnull=False)
+        .prefetch_related("skills", "certificates__kind", "weekly", "exceptions")
+    )
+
+
+def engine_volunteers(records: list[VolunteerRecord], day: dt.date) -> list[Volunteer]:
+    """The engine's view of volunteers on ``day``: qualified skills, free slots, remaining capacity."""
+    start = dt.datetime.combine(day, dt.time.min, SHANGHAI)
+    booked: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for b in Booking.objects.filter(volunteer__in=records, start__lt=start + dt.timedelta(days=1), end__gt=start):
+        booked.setdefault(b.volunteer_id, []).append((b.start, b.end))
+    pending = {}
+    for o in Offer.objects.filter(volunteer__in=records, state=OfferState.PENDING,
+                                  task__start__gte=start, task__start__lt=start + dt.timedelta(days=1)):
+        pending[o.volunteer_id] = pending.get(o.volunteer_id, 0) + 1
+    out = []
+    for v in records:
+        taken = len(booked.get(v.pk, [])) + pending.get(v.pk, 0)
+        out.append(Volunteer(
+            id=f"v{v.pk}", lat=float(v.lat), lon=float(v.lon), skills=frozenset(v.qualified_skill_codes(day)),
+            max_km=float(v.max_km), capacity=max(0, v.daily_capacity - taken),
+            slots=tuple(_free_windows(slots_between(v, day, day), booked.get(v.pk, []))),
+        ))
+    return out
+
+
+def engine_need(task: Task) -> Need:
+    return Need(id=f"t{task.pk}", lat=float(task.lat), lon=float(task.lon), skills=frozenset(task.skills),
+                start=task.start, end=task.end, priority=task.priority, familiar=frozenset(task.familiar))
+
+
+# --- batch dispatch and the next best ------------------------------------------------------------
+
+
+def dispatch_batch(*, user, region: Region, day: dt.date) -> dict[str, int]:
+    """Offer each open task of ``region`` on ``day`` to the volunteer the optimum picks."""
+    scope = scope_for(user)
+    if not scope.covers(region.path, scope.resident_paths):
+        raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region")
+    start = dt.datetime.combine(day, dt.time.min, SHANGHAI)
+    tasks = list(Task.objects.filter(prefix_q("path", region.path), state=TaskState.OPEN,
+                                     start__gte=start, start__lt=start + dt.timedelta(days=1)))
+    if not tasks:
+        return {"tasks": 0, "offers": 0, "unassigned": 0}
+    records = volunteers_for(region, day)
+    problem = Problem(tuple(engine_need(t) for t in tasks), tuple(engine_volunteers(records, day)))
+    result = solve(problem)
+    by_task = {f"t{t.pk}": t for t in tasks}
+    expires = timezone.now() + _offer_ttl()
+    with transaction.atomic():
+        for a in result.assignments:
+            task = by_task[a.need]
+            familiar = a.volunteer in task.familiar
+            Offer.objects.create(
+                task=task, volunteer_id=int(a.volunteer[1:]), rank=1, distance_m=a.distance_m,
+                cost=a.distance_m - (problem.weights.familiar_bonus_m if familiar else 0), method="batch",
+                reasons=["optimal"] + (["familiar"] if familiar else []), expires_at=expires,
+            )
+            Task.objects.filter(pk=task.pk, state=TaskState.OPEN).update(state=TaskState.OFFERED)
+    return {"tasks": len(tasks), "offers": result.served, "unassigned": len(result.unassigned)}
+
+
+def offer_next(task: Task) -> Offer | None:
+    """Offer the task to the best volunteer not yet asked; back to open when there is none."""
+    asked = set(task.offers.values_list("volunteer_id", flat=True))
+    day = task.start.astimezone(SHANGHAI).date()
+    records = [v for v in volunteers_for(task.region, day) if v.pk not in asked]
+    index = VolunteerIndex(engine_volunteers(records, day))
+    best = shortlist(engine_need(task), index, k=1)
+    if not best:
+        Task.objects.filter(pk=task.pk).update(state=TaskState.OPEN)
+        return None
+    c = best[0]
+    rank = task.offers.count() + 1
+    offer = Offer.objects.create(task=task, volunteer_id=int(c.volunteer[1:]), rank=rank, distance_m=c.distance_m,
+                                 cost=c.cost, method="next_best", reasons=list(c.reasons),
+                                 expires_at=timezone.now() + _offer_ttl())
+    Task.objects.filter(pk=task.pk).update(state=TaskState.OFFERED)
+    return offer
+
+
+# --- answering an offer ----------------------------------------------------------------------------
+
+
+def _own_volunteer(user, offer: Offer):
+    if offer.volunteer.user_id is None or offer.volunteer.user_id != getattr(user, "pk", None):
+        raise DomainError("not_found", _("Not found"))
+
+
+def _claim_time(booking: Booking) -> None:
+    BookingQuantum.objects.bulk_create([
+        BookingQuantum(booking=booking, volunteer_id=booking.volunteer_id, quantum=q)
+        for q in _quantum_range(booking.start, booking.end)
+    ])
+
+
+def offer_accept(*, offer: Offer, user) -> Booking:
+    """The volunteer accepts: the offer and the booking of their time happen together or not at all."""
+    _own_volunteer(user, offer)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            answered = Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
+                state=OfferState.ACCEPTED, answered_at=now)
+            if answered != 1:
+                _refuse_answer(offer, now)
+            task = offer.task
+            booking = Booking.objects.create(task=task, offer=offer, volunteer=offer.volunteer, start=task.start, end=task.end)
+            _claim_time(booking)
+            Task.objects.filter(pk=task.pk).update(state=TaskState.BOOKED)
+    except IntegrityError:
+        raise DomainError("double_booked", _("You are already booked at that time")) from None
+    offer.refresh_from_db()
+    return booking
+
+
+def _refuse_answer(offer: Offer, now: dt.datetime):
+    offer.refresh_from_db()
+    if offer.state == OfferState.PENDING and offer.expires_at <= now:
+        raise DomainError("offer_expired", _("This offer has expired"))
+    raise DomainError("offer_answered", _("This offer was already answered"))
+
+
+def offer_decline(*, offer: Offer, user, reason: str = "") -> Offer | None:
+    """The volunteer declines (no reason needed); the task goes to the next best volunteer."""
+    _own_volunteer(user, offer)
+    now = timezone.now()
+    with transaction.atomic():
+        if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
+                state=OfferState.DECLINED, answered_at=now, decline_reason=(reason or "")[:200]) != 1:
+            _refuse_answer(offer, now)
+        return offer_next(offer.task)
+
+
+def offers_expire(now: dt.datetime | None = None) -> int:
+    """Expire unanswered offers past their time and pass each task on; safe on many workers."""
+    now = now or timezone.now()
+    done = 0
+    for offer in Offer.objects.filter(state=OfferState.PENDING, expires_at__lte=now).select_related("task"):
+        with transaction.atomic():
+            if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING).update(state=OfferState.EXPIRED) != 1:
+                continue
+            offer_next(offer.task)
+            done += 1
+    return done
+
+
+# --- the day: check-in and check-out -------------------------------------------------------------
+
+
+def booking_check_in(*, booking: Booking, user) -> Booking:
+    if booking.volunteer.user_id != getattr(user, "pk", None):
+        raise DomainError("not_found", _("Not found"))
+    if Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now()) != 1:
+        raise DomainError("already_checked_in", _("You have already checked in"))
+    booking.refresh_from_db()
+    return booking
+
+
+def booking_check_out(*, booking: Booking, user) -> Booking:
+    if booking.volunteer.user_id != getattr(user, "pk", None):
+        raise DomainError("not_found", _("Not found"))
+    if booking.checked_in_at is None:
+        raise DomainError("not_checked_in", _("Check in before you check out"))
+    if Booking.objects.filter(pk=booking.pk, checked_out_at__isnull=True).update(checked_out_at=timezone.now()) != 1:
+        raise DomainError("already_checked_out", _("You have already checked out"))
+    if booking.task_id:
+        Task.objects.filter(pk=booking.task_id).update(state=TaskState.DONE)
+    booking.refresh_from_db()
+    return booking
+
+
+# --- emergency mobilisation ----------------------------------------------------------------------
+
+
+def call_create(*, user, region: Region, title: str, quota: int, start: dt.datetime, end: dt.datetime,
+                requires_insurance: bool = True, min_age: int = 18, skills: list[str] | None = None) -> MobilisationCall:
+    scope = scope_for(user)
+    if not scope.covers(region.path, scope.resident_paths):
+        raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region")
+    if not isinstance(quota, int) or quota < 1:
+        raise DomainError("quota_invalid", _("Ask for at least one person"), field="quota")
+    if end <= start:
+        raise DomainError("end_before_start", _("The end must be after the start"), field="end")
+    return MobilisationCall.objects.create(
+        region=region, path=region.path, title=title.strip()[:120], quota=quota, start=start, end=end,
+        requires_insurance=requires_insurance, min_age=min_age, skills=list(skills or []), created_by=user,
+    )
+
+
+def _check_eligible(call: MobilisationCall, volunteer: VolunteerRecord) -> None:
+    day = call.start.astimezone(SHANGHAI).date()
+    if volunteer.status != VolunteerStatus.ACTIVE or not volunteer.region.path.startswith(call.path[: 2 * SEGMENT]):
+        raise DomainError("outside_region", _("This call is for volunteers of another area"))
+    if call.requires_insurance and not volunteer.is_insured_on(day):
+        raise DomainError("insurance_required", _("This call needs volunteers with valid accident insurance"))
+    if volunteer.age < call.min_age:
+        raise DomainError("too_young", _("This call needs volunteers who are older"))
+    if not set(call.skills) <= volunteer.qualified_skill_codes(day):
+        raise DomainError("skills_missing", _("This call needs skills you have not registered"))
+
+
+def call_accept(*, call: MobilisationCall, user) -> Booking:
+    """Book the volunteer if a place is left: the first ``quota`` who accept, never one more."""
+    volunteer = VolunteerRecord.objects.filter(user=user).select_related("region").first()
+    if volunteer is None:
+        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
+    _check_eligible(call, volunteer)
+    try:
+        with transaction.atomic():
+            if MobilisationCall.objects.filter(pk=call.pk, closed_at__isnull=True, filled__lt=F("quota")).update(
+                    filled=F("filled") + 1) != 1:
+                raise DomainError("call_full", _("Enough people have already answered this call. Thank you!"))
+            booking = Booking.objects.create(call=call, volunteer=volunteer, start=call.start, end=call.end)
+            _claim_time(booking)
+    except IntegrityError:
+        if Booking.objects.filter(call=call, volunteer=volunteer).exists():
+            raise DomainError("already_answered", _("You have already answered this call")) from None
+        raise DomainError("double_booked", _("You are already booked at that time")) from None
+    return booking
