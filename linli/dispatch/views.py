@@ -3,16 +3,21 @@ map link, check-in and check-out, and emergency calls to answer."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from linli.accounts.scoping import scope_for
 from linli.core.errors import DomainError
 from linli.dispatch import selectors as sel
 from linli.dispatch import services
+from linli.regions.selectors import region_get
 
 
 @login_required
@@ -68,3 +73,30 @@ def check(request, pk: int, step: str):
 def accept_call(request, pk: int):
     call = sel.call_get(user=request.user, pk=pk)
     return _run(request, lambda: services.call_accept(call=call, user=request.user), _("You are booked for this call."))
+
+
+def _week_start(raw: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())
+
+
+@login_required
+@require_GET
+def gaps(request):
+    """The gap report for a week (Monday first) in the user's area or a region of it."""
+    scope = scope_for(request.user)
+    if not scope.resident_paths:
+        raise Http404
+    from linli.dispatch.gaps import gap_report
+    from linli.regions.models import Region
+
+    code = request.GET.get("region")
+    within = region_get(user=request.user, code=code) if code else Region.objects.get(path=scope.resident_paths[0])
+    week = _week_start(request.GET.get("week"))
+    return render(request, "dispatch/gaps.html", {
+        "rows": gap_report(within=within, week_start=week), "within": within, "week": week,
+        "previous": week - dt.timedelta(days=7), "next": week + dt.timedelta(days=7),
+    })
