@@ -29,6 +29,7 @@ from linli.demo.demands import demo_demands
 from linli.demo.plan import DISTRICT_CODE, RegionSpec, district_spec, street_plan
 from linli.demo.population import HouseholdPlan, IdAllocator, community_households
 from linli.demo.providers import street_providers
+from linli.demo.volunteers import demo_volunteers
 from linli.notifications.models import Notification
 from linli.people.models import Household, Resident, ResidentTag, TargetGroupTag
 from linli.people.services import set_identifiers
@@ -77,6 +78,7 @@ class DemoSummary:
     tags: int = 0
     organisations: int = 0
     demands: int = 0
+    volunteers: int = 0
     seconds: float = 0.0
 
 
@@ -137,6 +139,7 @@ def demo_build(*, seed: int = DEFAULT_SEED, scale: int = 1, progress: Progress =
                 _create_logins(district=district, street=regions[plan.region.code], community=mixed,
                                residents=written[mixed.code], hub=orgs["hub"])
                 summary.demands = demo_demands(rng=rng, community=mixed, residents=written[mixed.code])
+                summary.volunteers = demo_volunteers(rng=rng, community=mixed, residents=written[mixed.code])
             summary.streets += 1
             if index % step == 0 or index == scale:
                 progress(
@@ -268,6 +271,7 @@ def demo_reset(*, progress: Progress = _quiet) -> bool:
     district = demo_district()
     with transaction.atomic():
         if district is not None:
+            _delete_supply(district.path)
             _delete_demands(district.path)
         User.objects.filter(username__in=LOGIN_USERNAMES).delete()
         if district is None:
@@ -288,6 +292,19 @@ def demo_reset(*, progress: Progress = _quiet) -> bool:
         for level in sorted(Level.values, reverse=True):
             Region.objects.filter(path__startswith=path, level=level).delete()
     return True
+
+
+def _delete_supply(path: str) -> None:
+    """Dispatch records and volunteers go before the residents, users and regions they point to."""
+    from linli.dispatch.models import Booking, MobilisationCall, Offer, Task
+    from linli.supply.models import Team, Volunteer
+
+    Booking.objects.filter(volunteer__region__path__startswith=path).delete()
+    Offer.objects.filter(volunteer__region__path__startswith=path).delete()
+    Task.objects.filter(path__startswith=path).delete()
+    MobilisationCall.objects.filter(path__startswith=path).delete()
+    Team.objects.filter(region__path__startswith=path).delete()
+    Volunteer.objects.filter(region__path__startswith=path).delete()
 
 
 def _delete_demands(path: str) -> None:

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"demo: {summary.streets} street(s), {summary.regions:,} regions, {summary.households:,} households, "
                 f"{summary.residents:,} residents, {summary.tags:,} target-group tags, "
-                f"{summary.organisations} organisations, {summary.demands} demands in {summary.seconds:.1f} s"
+                f"{summary.organisations} organisations, {summary.demands} demands, {summary.volunteers} volunteers in {summary.seconds:.1f} s"
             )
         self._print_logins()
 
