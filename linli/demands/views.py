@@ -152,7 +152,14 @@ def _detail_context(request, demand: Demand, *, form=None, note_form=None) -> di
         "is_social_worker": Actor.SOCIAL_WORKER in actors, "can_note": bool(actors - {Actor.OWNER}),
         "tags": demand.target_groups.filter(sensitivity__lte=scope_for(request.user).clearance),
         "now": timezone.now(),
+        "volunteer_work": demand.is_open and demand.item.code in _item_skills(),
     }
+
+
+def _item_skills() -> dict:
+    from linli.dispatch.services import item_skills
+
+    return item_skills()
 
 
 @login_required

@@ -112,7 +112,7 @@ class Offer(models.Model):
 
 
 class Booking(models.Model):
-    task = models.OneToOneField(Task, on_delete=models.PROTECT, null=True, blank=True, related_name="booking")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
     call = models.ForeignKey("MobilisationCall", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
     volunteer = models.ForeignKey("supply.Volunteer", on_delete=models.PROTECT, related_name="bookings")
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="booking")
@@ -120,6 +120,7 @@ class Booking(models.Model):
     end = models.DateTimeField(_("end"))
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    no_show = models.BooleanField(_("no-show"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -129,6 +130,9 @@ class Booking(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(task__isnull=False) | models.Q(call__isnull=False),
                                    name="booking_for_a_task_or_a_call"),
+            # A task has one live booking; a no-show stays on record beside the stand-in's.
+            models.UniqueConstraint(fields=["task"], condition=models.Q(task__isnull=False, no_show=False),
+                                    name="one_live_booking_per_task"),
             models.UniqueConstraint(fields=["call", "volunteer"], condition=models.Q(call__isnull=False),
                                     name="booking_once_per_call"),
         ]

@@ -68,7 +68,7 @@ def coordinator_tasks(*, user, day: dt.date | None = None) -> QuerySet[Task]:
     if day is not None:
         start = dt.datetime.combine(day, dt.time.min, dt.timezone(dt.timedelta(hours=8)))
         qs = qs.filter(start__gte=start, start__lt=start + dt.timedelta(days=1))
-    return qs.select_related("demand", "booking__volunteer").order_by("start", "id")
+    return qs.select_related("demand", "item").prefetch_related("bookings__volunteer", "offers__volunteer").order_by("start", "id")
 
 
 def coordinator_task(*, user, pk: int) -> Task:

@@ -325,3 +325,52 @@ def call_accept(*, call: MobilisationCall, user) -> Booking:
             raise DomainError("already_answered", _("You have already answered this call")) from None
         raise DomainError("double_booked", _("You are already booked at that time")) from None
     return booking
+
+
+# --- the coordinator: a chosen volunteer, no-shows and stand-ins -----------------------------------
+
+
+def offer_make(*, user, task: Task, volunteer_id: int) -> Offer:
+    """The coordinator picks one volunteer from the shortlist; they still have to accept."""
+    scope = scope_for(user)
+    if not scope.covers(task.path, scope.resident_paths):
+        raise DomainError("not_found", _("Not found"))
+    not_open = DomainError("task_not_open", _("This task already has an offer or a booking"))
+    day = task.start.astimezone(SHANGHAI).date()
+    records = [v for v in volunteers_for(task.region, day) if v.pk == volunteer_id]
+    asked = set(task.offers.values_list("volunteer_id", flat=True))
+    best = shortlist(engine_need(task), VolunteerIndex(engine_volunteers(records, day)), k=1) if records else []
+    if not best or volunteer_id in asked:
+        raise DomainError("volunteer_unsuitable", _("This volunteer cannot take this task (skills, distance, time or already asked)"))
+    c = best[0]
+    try:
+        with transaction.atomic():
+            # Claim the task first: of two coordinators asking at once, one wins.
+            if Task.objects.filter(pk=task.pk, state__in=[TaskState.OPEN, TaskState.NO_SHOW]).update(
+                    state=TaskState.OFFERED) != 1:
+                raise not_open
+            return Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=task.offers.count() + 1,
+                                        distance_m=c.distance_m, cost=c.cost, method="chosen",
+                                        reasons=["chosen_by_coordinator", *c.reasons],
+                                        expires_at=timezone.now() + _offer_ttl())
+    except IntegrityError:
+        raise not_open from None
+
+
+def booking_no_show(*, user, booking: Booking) -> Offer | None:
+    """The volunteer did not come: the coordinator records it and the task goes to a stand-in."""
+    task = booking.task
+    scope = scope_for(user)
+    if task is None or not scope.covers(task.path, scope.resident_paths):
+        raise DomainError("not_found", _("Not found"))
+    if booking.checked_in_at is not None:
+        raise DomainError("checked_in", _("The volunteer checked in"))
+    if timezone.now() < booking.start:
+        raise DomainError("not_started", _("The task has not started yet"))
+    with transaction.atomic():
+        if Task.objects.filter(pk=task.pk, state=TaskState.BOOKED).update(state=TaskState.NO_SHOW) != 1:
+            raise DomainError("task_not_booked", _("This task is not booked"))
+        BookingQuantum.objects.filter(booking=booking).delete()
+        Booking.objects.filter(pk=booking.pk).update(no_show=True)
+        task.refresh_from_db()
+        return offer_next(task)

@@ -100,3 +100,129 @@ def gaps(request):
         "rows": gap_report(within=within, week_start=week), "within": within, "week": week,
         "previous": week - dt.timedelta(days=7), "next": week + dt.timedelta(days=7),
     })
+
+
+# --- the coordinator's pages ---------------------------------------------------------------------
+
+
+def _require_coordinator(user):
+    if not scope_for(user).resident_paths:
+        raise Http404
+
+
+def _day(raw: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@require_GET
+def board(request):
+    """A day's tasks in the coordinator's area: who is asked, who is booked, who did not come."""
+    _require_coordinator(request.user)
+    day = _day(request.GET.get("day"))
+    tasks = list(sel.coordinator_tasks(user=request.user, day=day))
+    return render(request, "dispatch/board.html", {
+        "day": day, "tasks": tasks, "now": timezone.now(),
+        "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+    })
+
+
+@login_required
+@require_POST
+def batch(request):
+    _require_coordinator(request.user)
+    day = _day(request.POST.get("day"))
+    from linli.regions.models import Region
+
+    region = Region.objects.get(path=scope_for(request.user).resident_paths[0])
+    try:
+        out = services.dispatch_batch(user=request.user, region=region, day=day)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(offers)s offers sent for %(tasks)s open tasks; %(unassigned)s found no volunteer.") % out)
+    return redirect(f"{_board_url()}?day={day.isoformat()}")
+
+
+def _board_url():
+    from django.urls import reverse
+
+    return reverse("dispatch:board")
+
+
+@login_required
+@require_GET
+def task_detail(request, pk: int):
+    """One task with the five best volunteers and why, for the coordinator to pick."""
+    from linli.dispatch.engine.shortlist import VolunteerIndex, shortlist
+    from linli.supply.models import Volunteer
+
+    task = sel.coordinator_task(user=request.user, pk=pk)
+    day = task.start.astimezone(services.SHANGHAI).date()
+    asked = set(task.offers.values_list("volunteer_id", flat=True))
+    records = [v for v in services.volunteers_for(task.region, day) if v.pk not in asked]
+    best = shortlist(services.engine_need(task), VolunteerIndex(services.engine_volunteers(records, day)), k=5)
+    names = dict(Volunteer.objects.filter(pk__in=[int(c.volunteer[1:]) for c in best]).values_list("pk", "name"))
+    return render(request, "dispatch/task_detail.html", {
+        "task": task, "candidates": [(int(c.volunteer[1:]), names.get(int(c.volunteer[1:]), ""), c) for c in best],
+        "offers": task.offers.select_related("volunteer").order_by("rank"), "now": timezone.now(),
+    })
+
+
+@login_required
+@require_POST
+def task_offer(request, pk: int):
+    task = sel.coordinator_task(user=request.user, pk=pk)
+    volunteer = request.POST.get("volunteer", "")
+    try:
+        services.offer_make(user=request.user, task=task, volunteer_id=int(volunteer) if volunteer.isdigit() else 0)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Offer sent. The volunteer decides whether to accept."))
+    return redirect("dispatch:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def no_show(request, pk: int):
+    from linli.dispatch.models import Booking
+
+    _require_coordinator(request.user)
+    booking = Booking.objects.select_related("task").filter(pk=pk).first()
+    if booking is None or booking.task is None:
+        raise Http404
+    sel.coordinator_task(user=request.user, pk=booking.task_id)
+    try:
+        stand_in = services.booking_no_show(user=request.user, booking=booking)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Recorded as a no-show; a stand-in has been asked.") if stand_in
+                         else _("Recorded as a no-show; no stand-in is available. Try an emergency call."))
+    return redirect("dispatch:task", pk=booking.task_id)
+
+
+@login_required
+@require_POST
+def task_from_demand(request, demand_pk: int):
+    """From a demand's page: a task for volunteers on a day and time window."""
+    from linli.demands.selectors import demand_get
+
+    demand = demand_get(user=request.user, pk=demand_pk)
+    try:
+        day = dt.date.fromisoformat(request.POST.get("day", ""))
+        start = dt.datetime.combine(day, dt.time.fromisoformat(request.POST.get("start", "")), services.SHANGHAI)
+        end = dt.datetime.combine(day, dt.time.fromisoformat(request.POST.get("end", "")), services.SHANGHAI)
+    except ValueError:
+        messages.error(request, _("Give the day and the start and end times."))
+        return redirect("demands:detail", pk=demand.pk)
+    try:
+        task = services.task_create_for_demand(user=request.user, demand=demand, start=start, end=end)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("demands:detail", pk=demand.pk)
+    return redirect("dispatch:task", pk=task.pk)
