@@ -42,7 +42,10 @@ SKILL_SETS = [
 def grid_centres(community: Region) -> dict[str, tuple[float, float]]:
     """Grid path -> (lat, lon), the grids on a 6-wide lattice in tree order."""
     grids = Region.objects.filter(path__startswith=community.path, level=Level.GRID).order_by("path")
-    return {g.path: (ORIGIN[0] + (i // 6) * STEP_DEG, ORIGIN[1] + (i % 6) * STEP_DEG) for i, g in enumerate(grids)}
+    centres = {g.path: (ORIGIN[0] + (i // 6) * STEP_DEG, ORIGIN[1] + (i % 6) * STEP_DEG) for i, g in enumerate(grids)}
+    for path, (lat, lon) in centres.items():  # each grid's representative point, for dispatch
+        Region.objects.filter(path=path).update(lat=Decimal(f"{lat:.6f}"), lon=Decimal(f"{lon:.6f}"))
+    return centres
 
 
 def _near(rng: random.Random, centre: tuple[float, float]) -> tuple[Decimal, Decimal]:

@@ -105,6 +105,34 @@ class DayQuery(Schema):
     day: dt.date | None = Field(None, description="Only tasks starting on this day.")
 
 
+class PlanIn(Schema):
+    region: str = Field(description="Region code (the community, or a grid).")
+    item: str = Field(description="4-digit service item code (one volunteers do, e.g. 0101 visits).")
+    rule: str = Field(description="daily, weekly or monthly.")
+    weekday: int | None = Field(None, ge=0, le=6, description="For weekly: 0 = Monday.")
+    day_of_month: int | None = Field(None, ge=1, le=28, description="For monthly.")
+    start_time: dt.time = Field(description="Window start, local time.")
+    end_time: dt.time = Field(description="Window end, local time.")
+    target_tag: str | None = Field(None, description="Everyone with this target-group tag in the region, e.g. elderly-living-alone.")
+
+
+class PlanOut(Schema):
+    id: int = Field(description="Plan id.")
+    rule: str = Field(description="daily, weekly or monthly.")
+    active: bool = Field(description="Whether occurrences are still generated.")
+
+
+class GenerateIn(Schema):
+    start: dt.date = Field(description="First day.")
+    end: dt.date = Field(description="Last day (at most 92 days after the first).")
+
+
+class GenerateOut(Schema):
+    created: int = Field(description="Tasks created (existing occurrences are kept).")
+    served: int = Field(description="Residents served at least once in the start's month.")
+    covered: int = Field(description="Residents the plan covers.")
+
+
 class CandidateOut(Schema):
     volunteer_id: int = Field(description="Volunteer id.")
     distance_m: int = Field(description="Distance, metres.")
@@ -212,3 +240,26 @@ def _region(user, code: str):
         return region_get(user=user, code=code)
     except Exception:  # Http404: unknown and invisible codes answer alike
         raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region") from None
+
+
+@router.post("/dispatch/plans", response=responses({201: PlanOut}, errors=(400, 401, 422)), summary="Make a recurring plan")
+def create_plan(request, payload: PlanIn):
+    user = caller(request)
+    region = _region(user, payload.region)
+    return Status(201, services.plan_create(
+        user=user, region=region, item_code=payload.item, rule=payload.rule, weekday=payload.weekday,
+        day_of_month=payload.day_of_month, start_time=payload.start_time, end_time=payload.end_time,
+        target_tag_code=payload.target_tag,
+    ))
+
+
+@router.post("/dispatch/plans/{plan_id}/generate", response=responses({200: GenerateOut}, errors=(400, 401, 404, 422)),
+             summary="Generate a plan's tasks for a period")
+def generate_plan(request, plan_id: int, payload: GenerateIn):
+    user = caller(request)
+    plan = sel.plan_get(user=user, pk=plan_id)
+    if not 0 <= (payload.end - payload.start).days <= 92:
+        raise DomainError("period_invalid", _("Give a period of at most 92 days, the end not before the start"), field="end")
+    created = services.plan_generate(plan=plan, start=payload.start, end=payload.end)
+    served, covered = services.plan_coverage(plan=plan, month_start=payload.start.replace(day=1))
+    return {"created": created, "served": served, "covered": covered}

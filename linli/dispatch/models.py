@@ -48,6 +48,9 @@ class Task(models.Model):
     priority = models.PositiveSmallIntegerField(_("priority"), default=3)
     familiar = models.JSONField(default=list, blank=True, help_text="Volunteer ids who served this resident before.")
     state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.OPEN)
+    plan = models.ForeignKey("RecurringPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    occurs_on = models.DateField(_("occurrence"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -58,6 +61,9 @@ class Task(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="task_end_after_start"),
             models.CheckConstraint(condition=models.Q(priority__gte=1, priority__lte=5), name="task_priority_1_5"),
+            # Generating a plan twice never makes a second task for the same resident and day.
+            models.UniqueConstraint(fields=["plan", "resident", "occurs_on"], condition=models.Q(plan__isnull=False),
+                                    name="task_once_per_plan_resident_day"),
         ]
 
     def __str__(self) -> str:
@@ -67,6 +73,46 @@ class Task(models.Model):
     def label(self) -> str:
         """What is to be done, in the reader's language."""
         return self.item.label if self.item_id else self.title
+
+
+class PlanRule(models.TextChoices):
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week")
+    MONTHLY = "monthly", _("Every month")
+
+
+class RecurringPlan(models.Model):
+    """A service that comes back: a monthly visit to every senior living alone, a daily meal, a
+    weekly class. ``plan_generate`` turns it into one task per resident and occurrence."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    path = models.CharField(max_length=64, editable=False)
+    item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="+", verbose_name=_("service item"))
+    rule = models.CharField(_("repeats"), max_length=10, choices=PlanRule.choices)
+    weekday = models.PositiveSmallIntegerField(_("weekday (0 = Monday)"), null=True, blank=True)
+    day_of_month = models.PositiveSmallIntegerField(_("day of the month"), null=True, blank=True)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    target_tag = models.ForeignKey("people.TargetGroupTag", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("for everyone in the target group"))
+    residents = models.ManyToManyField("people.Resident", blank=True, related_name="+", verbose_name=_("for these residents"))
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring plan")
+        verbose_name_plural = _("recurring plans")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="plan_end_after_start"),
+            models.CheckConstraint(condition=~models.Q(rule="weekly") | models.Q(weekday__gte=0, weekday__lte=6),
+                                   name="plan_weekly_has_weekday"),
+            models.CheckConstraint(condition=~models.Q(rule="monthly") | models.Q(day_of_month__gte=1, day_of_month__lte=28),
+                                   name="plan_monthly_has_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_rule_display()}"
 
 
 class OfferState(models.TextChoices):

@@ -62,6 +62,15 @@ def call_get(*, user, pk: int) -> MobilisationCall:
         raise Http404 from None
 
 
+def plan_get(*, user, pk: int):
+    from linli.dispatch.models import RecurringPlan
+
+    try:
+        return RecurringPlan.objects.filter(path_q("path", scope_for(user).resident_paths)).select_related("item").get(pk=pk)
+    except RecurringPlan.DoesNotExist:
+        raise Http404 from None
+
+
 def coordinator_tasks(*, user, day: dt.date | None = None) -> QuerySet[Task]:
     scope = scope_for(user)
     qs = Task.objects.filter(path_q("path", scope.resident_paths))

@@ -32,9 +32,12 @@ from linli.dispatch.models import (
     MobilisationCall,
     Offer,
     OfferState,
+    PlanRule,
+    RecurringPlan,
     Task,
     TaskState,
 )
+from linli.people.models import Resident, ResidentStatus
 from linli.regions.models import SEGMENT, Region
 from linli.supply.availability import slots_between
 from linli.supply.models import Volunteer as VolunteerRecord
@@ -70,6 +73,8 @@ def task_create_for_demand(*, user, demand, start: dt.datetime, end: dt.datetime
         raise DomainError("end_before_start", _("The end must be after the start"), field="end")
     lat, lon = lat if lat is not None else demand.lat, lon if lon is not None else demand.lon
     if lat is None or lon is None:
+        lat, lon = region_point(demand.region)
+    if lat is None or lon is None:
         raise DomainError("location_required", _("Give the place (latitude and longitude) of the task"), field="lat")
     familiar = []
     if demand.resident_id:
@@ -79,6 +84,112 @@ def task_create_for_demand(*, user, demand, start: dt.datetime, end: dt.datetime
         demand=demand, region=demand.region, path=demand.path, item=demand.item, lat=lat, lon=lon,
         skills=skills, start=start, end=end, priority=min(5, max(1, demand.urgency + 1)), familiar=familiar,
     )
+
+
+def region_point(region: Region) -> tuple[Decimal | None, Decimal | None]:
+    """The representative point of the region or of its nearest ancestor that has one."""
+    paths = [region.path[: i * SEGMENT] for i in range(1, len(region.path) // SEGMENT + 1)]
+    point = (Region.objects.filter(path__in=paths, lat__isnull=False, lon__isnull=False)
+             .order_by("-path").values_list("lat", "lon").first())
+    return point if point else (None, None)
+
+
+# --- recurring plans ----------------------------------------------------------------------------
+
+
+def plan_create(*, user, region: Region, item_code: str, rule: str, start_time: dt.time, end_time: dt.time,
+                weekday: int | None = None, day_of_month: int | None = None,
+                target_tag_code: str | None = None) -> RecurringPlan:
+    from linli.catalog.models import ServiceItem
+    from linli.people.models import TargetGroupTag
+
+    scope = scope_for(user)
+    if not scope.covers(region.path, scope.resident_paths):
+        raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region")
+    item = ServiceItem.objects.filter(code=item_code, active=True).first()
+    if item is None or item_skills().get(item_code) is None:
+        raise DomainError("not_volunteer_work", _("This service is not done by volunteers"), field="item")
+    if rule not in PlanRule.values:
+        raise DomainError("rule_invalid", _("Repeat daily, weekly or monthly"), field="rule")
+    if (rule == PlanRule.WEEKLY and weekday is None) or (rule == PlanRule.MONTHLY and day_of_month is None):
+        raise DomainError("rule_incomplete", _("Give the weekday or the day of the month"), field="rule")
+    if end_time <= start_time:
+        raise DomainError("end_before_start", _("The end must be after the start"), field="end_time")
+    tag = None
+    if target_tag_code:
+        tag = TargetGroupTag.objects.filter(code=target_tag_code, active=True,
+                                            sensitivity__lte=scope.clearance).first()
+        if tag is None:
+            raise DomainError("unknown_tag", _("Unknown target-group tag"), field="target_tag")
+    return RecurringPlan.objects.create(
+        region=region, path=region.path, item=item, rule=rule, weekday=weekday, day_of_month=day_of_month,
+        start_time=start_time, end_time=end_time, target_tag=tag, created_by=user,
+    )
+
+
+def plan_dates(plan: RecurringPlan, start: dt.date, end: dt.date) -> list[dt.date]:
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    if plan.rule == PlanRule.DAILY:
+        return days
+    if plan.rule == PlanRule.WEEKLY:
+        return [d for d in days if d.weekday() == plan.weekday]
+    return [d for d in days if d.day == plan.day_of_month]
+
+
+def plan_residents(plan: RecurringPlan) -> list[Resident]:
+    chosen = list(plan.residents.filter(status=ResidentStatus.ACTIVE).select_related("region"))
+    if plan.target_tag_id:
+        chosen += list(Resident.objects.filter(prefix_q("region__path", plan.path), status=ResidentStatus.ACTIVE,
+                                               resident_tags__tag_id=plan.target_tag_id).select_related("region"))
+    return list({r.pk: r for r in chosen}.values())
+
+
+def _last_served(resident_ids: list[int]) -> dict[int, list[str]]:
+    """Resident id -> volunteer ids (``v12``) who completed a task for them, most recent first."""
+    out: dict[int, list[str]] = {}
+    done = (Booking.objects.filter(task__resident_id__in=resident_ids, checked_out_at__isnull=False, no_show=False)
+            .order_by("-start").values_list("task__resident_id", "volunteer_id"))
+    for resident_id, volunteer_id in done:
+        ids = out.setdefault(resident_id, [])
+        if f"v{volunteer_id}" not in ids and len(ids) < 3:
+            ids.append(f"v{volunteer_id}")
+    return out
+
+
+def plan_generate(*, plan: RecurringPlan, start: dt.date, end: dt.date) -> int:
+    """One task per resident and occurrence between ``start`` and ``end``; safe to run again
+    (existing occurrences are kept). Continuity: the volunteers who last served each resident
+    are the task's familiar ones, so the optimum prefers them within the familiarity bonus."""
+    skills = item_skills().get(plan.item.code)
+    if skills is None:
+        raise DomainError("not_volunteer_work", _("This service is not done by volunteers"), field="item")
+    residents = plan_residents(plan)
+    familiar = _last_served([r.pk for r in residents])
+    tasks = []
+    for day in plan_dates(plan, start, end):
+        for r in residents:
+            lat, lon = region_point(r.region)
+            if lat is None:
+                continue
+            tasks.append(Task(
+                plan=plan, resident=r, occurs_on=day, item=plan.item, region=r.region, path=r.region.path,
+                lat=lat, lon=lon, skills=skills, priority=4 if plan.target_tag_id else 3,
+                start=dt.datetime.combine(day, plan.start_time, SHANGHAI), end=dt.datetime.combine(day, plan.end_time, SHANGHAI),
+                familiar=familiar.get(r.pk, []),
+            ))
+    before = Task.objects.filter(plan=plan).count()
+    Task.objects.bulk_create(tasks, ignore_conflicts=True)
+    return Task.objects.filter(plan=plan).count() - before
+
+
+def plan_coverage(*, plan: RecurringPlan, month_start: dt.date) -> tuple[int, int]:
+    """(residents served at least once in the month, residents the plan covers): the monthly
+    visit rate the national target asks to be 100%."""
+    nxt = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    residents = plan_residents(plan)
+    served = set(Booking.objects.filter(task__plan=plan, task__occurs_on__gte=month_start, task__occurs_on__lt=nxt,
+                                        checked_out_at__isnull=False, no_show=False).values_list("task__resident_id", flat=True))
+    return len(served & {r.pk for r in residents}), len(residents)
 
 
 # --- the problem the engine solves ----------------------------------------------------------------

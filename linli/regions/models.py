@@ -79,6 +79,10 @@ class Region(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     path = models.CharField(max_length=64, unique=True, editable=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    # A representative point (WGS-84), e.g. a grid's service station: where dispatch places a need
+    # that has no location of its own.
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = RegionQuerySet.as_manager()
 

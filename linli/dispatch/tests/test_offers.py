@@ -34,10 +34,10 @@ WEEKLY = [(1, dt.time(9, 0), dt.time(17, 0))]
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="threads sharing row locks need PostgreSQL")
 
 
-def _volunteer(world, name, *, north_m=0, skills=("meal_delivery",), **kw):
+def _volunteer(world, name, *, north_m=0, skills=("meal_delivery",), weekly=WEEKLY, **kw):
     user = make_user(name)
     lat = Decimal("30.870000") + Decimal(north_m) / Decimal(111_195)
-    return make_volunteer(region=world.grid_a1, user=user, name=name, skills=skills, weekly=WEEKLY,
+    return make_volunteer(region=world.grid_a1, user=user, name=name, skills=skills, weekly=weekly,
                           lat=f"{lat:.6f}", **kw)
 
 

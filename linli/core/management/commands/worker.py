@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.core.management import BaseCommand, call_command
 from django.db import close_old_connections
@@ -18,18 +19,25 @@ from django.db import close_old_connections
 logger = logging.getLogger("linli.worker")
 
 #: (dotted path of a django-tasks task, seconds between runs)
-PERIODIC = [("linli.demands.tasks.sweep_deadlines", 60), ("linli.dispatch.tasks.expire_offers", 60)]
+PERIODIC = [
+    ("linli.demands.tasks.sweep_deadlines", 60),
+    ("linli.dispatch.tasks.expire_offers", 60),
+    ("linli.dispatch.tasks.roll_plans_forward", 3600),
+]
 
 
-def enqueue_due(pending_paths: set[str]) -> list[str]:
-    """Enqueue each periodic task that has no run waiting already; returns what was enqueued."""
+def enqueue_due(pending_paths: set[str], last: dict[str, float] | None = None, now: float = 0.0) -> list[str]:
+    """Enqueue each periodic task that is due (its interval has passed since this scheduler last
+    enqueued it) and has no run waiting already; returns what was enqueued."""
     from django.utils.module_loading import import_string
 
+    last = {} if last is None else last
     enqueued = []
-    for path, _every in PERIODIC:
-        if path in pending_paths:
+    for path, every in PERIODIC:
+        if path in pending_paths or now - last.get(path, -every) < every:
             continue
         import_string(path).enqueue()
+        last[path] = now
         enqueued.append(path)
     return enqueued
 
@@ -40,11 +48,11 @@ def _pending_paths() -> set[str]:
     return set(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
 
 
-def _schedule_forever(stop: threading.Event) -> None:
+def _schedule_forever(stop: threading.Event, last: dict[str, float]) -> None:
     interval = min(every for _path, every in PERIODIC)
     while not stop.wait(interval):
         try:
-            enqueue_due(_pending_paths())
+            enqueue_due(_pending_paths(), last, time.monotonic())
         except Exception:  # the database may be restarting: try again next time
             logger.exception("could not enqueue periodic tasks")
         finally:
@@ -61,9 +69,10 @@ class Command(BaseCommand):
     def handle(self, *args, no_scheduler=False, batch=False, verbosity=1, **options):
         stop = threading.Event()
         if not no_scheduler:
-            enqueue_due(_pending_paths())
+            last: dict[str, float] = {}
+            enqueue_due(_pending_paths(), last, time.monotonic())
             if not batch:
-                threading.Thread(target=_schedule_forever, args=(stop,), daemon=True, name="scheduler").start()
+                threading.Thread(target=_schedule_forever, args=(stop, last), daemon=True, name="scheduler").start()
         try:
             call_command("db_worker", queue_name="*", batch=batch, reload=False, verbosity=verbosity,
                          startup_delay=not batch)

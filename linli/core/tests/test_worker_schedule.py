@@ -1,0 +1,21 @@
+"""The worker's scheduler enqueues each periodic task at its own interval, never while one waits."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from linli.core.management.commands import worker
+
+
+def test_each_periodic_task_runs_at_its_own_interval():
+    every = dict(worker.PERIODIC)
+    enqueued = []
+    with mock.patch("django.utils.module_loading.import_string") as load:
+        load.side_effect = lambda path: mock.Mock(enqueue=lambda: enqueued.append(path))
+        last: dict[str, float] = {}
+        assert worker.enqueue_due(set(), last, 0.0) == [p for p, _e in worker.PERIODIC]
+        assert worker.enqueue_due(set(), last, 59.0) == []
+        assert worker.enqueue_due(set(), last, 60.0) == [p for p, e in worker.PERIODIC if e <= 60]
+        assert worker.enqueue_due({"linli.dispatch.tasks.expire_offers"}, last, 200.0) == [
+            p for p, e in worker.PERIODIC if e <= 60 and p != "linli.dispatch.tasks.expire_offers"]
+        assert "linli.dispatch.tasks.roll_plans_forward" in worker.enqueue_due(set(), last, every["linli.dispatch.tasks.roll_plans_forward"])
