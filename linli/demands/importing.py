@@ -35,22 +35,17 @@ from linli.demands.models import DESCRIPTION_MAX, Channel, Consent, Urgency
 from linli.demands.services import DemandInput, SubmitResult, demand_note, demand_submit
 from linli.people.importing import (  # the private helpers are shared on purpose: one file format
     _DATE_PATTERNS,
-    MAX_ROWS,
     REGION_MESSAGE,
     Column,
     ImportReport,
     RowProblem,
     Table,
     _chunks,
-    _csv_rows,
-    _file_kind,
     _header_key,
-    _is_empty,
     _regions_by_code,
     _text,
-    _xlsx_rows,
-    check_file_size,
     parse_id_cell,
+    read_rows,
 )
 from linli.people.models import Resident
 from linli.people.selectors import resident_list
@@ -117,28 +112,7 @@ class _Row:
 
 def read_sweep_table(data: bytes, filename: str) -> Table:
     """The resident import's reader with this template's columns."""
-    check_file_size(len(data))
-    if not data.strip():
-        raise DomainError("import_empty", _("The file is empty"), field="file")
-    raw_rows = _xlsx_rows(data) if _file_kind(data, filename) == "xlsx" else _csv_rows(data)
-    header: tuple = ()
-    rows: list[tuple[int, tuple]] = []
-    for number, values in enumerate(raw_rows, start=1):
-        if _is_empty(values):
-            continue
-        if not header:
-            header = values
-            continue
-        rows.append((number, values))
-        if len(rows) > MAX_ROWS:
-            raise DomainError("import_too_many_rows", _("The file has more than %(n)s rows; split it into several files")
-                              % {"n": MAX_ROWS}, field="file")
-    if not header:
-        raise DomainError("import_empty", _("The file is empty"), field="file")
-    columns, labels = _match_headers(header)
-    if not rows:
-        raise DomainError("import_empty", _("The file has headers but no rows"), field="file")
-    return Table(columns=columns, labels=labels, rows=rows)
+    return read_rows(data, filename, match_headers=_match_headers, no_rows=_("The file has headers but no rows"))
 
 
 def _match_headers(header: tuple) -> tuple[dict[str, int], dict[str, str]]:

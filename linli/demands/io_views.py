@@ -22,7 +22,7 @@ from linli.catalog.models import ServiceItem
 from linli.core.errors import DomainError
 from linli.core.xlsx import XLSX_MIME
 from linli.demands import importing
-from linli.people.importing import template_regions
+from linli.people.importing import check_file_size, template_regions
 from linli.people.io_views import (  # the resident import's waiting room for uploads (private helpers)
     _stash,
     _stashed_path,
@@ -51,7 +51,7 @@ def sweep_import(request):
     if upload is None:
         return _error(request, context, _("Choose a file to upload"))
     try:
-        importing.check_file_size(upload.size)
+        check_file_size(upload.size)
         data = upload.read()
         report = importing.demands_import(
             user=request.user, data=data, filename=upload.name, only_good=context["only_good"],

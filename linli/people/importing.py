@@ -163,11 +163,18 @@ class _Row:
 def read_table(data: bytes, filename: str) -> Table:
     """Read the first sheet of an xlsx file or a csv file; refuse the whole file when it cannot be
     read or its headers are wrong."""
+    return read_rows(data, filename, match_headers=_match_headers,
+                     no_rows=_("The file has headers but no residents"))
+
+
+def read_rows(data: bytes, filename: str, *, match_headers, no_rows) -> Table:
+    """The spreadsheet reader every import shares: size limit, xlsx or csv, numbers read as text,
+    empty rows skipped, the first non-empty row as headers (``match_headers(header) ->
+    (columns, labels)`` refuses wrong ones), at most ``MAX_ROWS`` rows."""
     check_file_size(len(data))
     if not data.strip():
         raise DomainError("import_empty", _("The file is empty"), field="file")
-    kind = _file_kind(data, filename)
-    raw_rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    raw_rows = _xlsx_rows(data) if _file_kind(data, filename) == "xlsx" else _csv_rows(data)
     header: tuple = ()
     rows: list[tuple[int, tuple]] = []
     for number, values in enumerate(raw_rows, start=1):
@@ -178,13 +185,13 @@ def read_table(data: bytes, filename: str) -> Table:
             continue
         rows.append((number, values))
         if len(rows) > MAX_ROWS:
-            raise DomainError("import_too_many_rows", _("The file has more than %(n)s rows; split it into several files")
-                              % {"n": MAX_ROWS}, field="file")
+            raise DomainError("import_too_many_rows", interpolate(
+                _("The file has more than %(n)s rows; split it into several files"), {"n": MAX_ROWS}), field="file")
     if not header:
         raise DomainError("import_empty", _("The file is empty"), field="file")
-    columns, labels = _match_headers(header)
+    columns, labels = match_headers(header)
     if not rows:
-        raise DomainError("import_empty", _("The file has headers but no residents"), field="file")
+        raise DomainError("import_empty", no_rows, field="file")
     return Table(columns=columns, labels=labels, rows=rows)
 
 
