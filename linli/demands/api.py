@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,7 @@ from linli.demands.services import (
 from linli.demands.workflow import actions_from
 from linli.people.selectors import resident_get
 from linli.regions.models import Region
-from linli.regions.selectors import region_get
+from linli.regions.selectors import region_for_input
 from linli.supply.models import Organisation
 
 router = Router(tags=["demands"])
@@ -206,12 +207,7 @@ class TriageOut(Schema):
 
 
 def _region(user, code: str | None) -> Region | None:
-    if code is None:
-        return None
-    try:
-        return region_get(user=user, code=code)
-    except Exception:  # Http404: unknown and invisible codes answer alike
-        raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region") from None
+    return region_for_input(user=user, code=code) if code is not None else None
 
 
 @router.post("/demands", response=responses({200: DemandCreatedOut, 201: DemandCreatedOut}, errors=(400, 401, 409, 422)),
@@ -237,13 +233,9 @@ def create_demand(request, payload: DemandIn, idempotency_key: str = Header("", 
         contact_name=payload.contact_name, contact_mobile=payload.contact_mobile,
     )
     result = demand_submit(user=user, data=data, idempotency_scope=f"user:{user.pk}", idempotency_key=idempotency_key)
-    demand = demand_get(user=user, pk=result.demand.pk) if result.created else _visible_or_own(user, result.demand)
+    demand = demand_get(user=user, pk=result.demand.pk)
     demand.possible_duplicates = [d.pk for d in result.duplicates]
     return Status(201 if result.created else 200, demand)
-
-
-def _visible_or_own(user, demand: Demand) -> Demand:
-    return demand_get(user=user, pk=demand.pk)
 
 
 @router.get("/demands", response=responses({200: QueueOut}, errors=(401, 422)), summary="The demand queue")
@@ -273,9 +265,7 @@ def bulk_transition(request, payload: BulkTransitionIn):
             out.append({"id": pk, "ok": True, "code": "", "message": ""})
         except DomainError as exc:
             out.append({"id": pk, "ok": False, "code": exc.code, "message": str(exc.message)})
-        except Exception as exc:  # Http404 for an invisible id: reported like an unknown one
-            if exc.__class__.__name__ != "Http404":
-                raise
+        except Http404:  # an invisible id is reported like an unknown one
             out.append({"id": pk, "ok": False, "code": "not_found", "message": str(_("Not found"))})
     return out
 

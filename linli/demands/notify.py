@@ -17,7 +17,7 @@ from linli.demands.models import Demand
 from linli.notifications.services import notify
 
 
-def _context(d: Demand) -> dict:
+def message_context(d: Demand) -> dict:
     due = formats.date_format(timezone.localtime(d.due_at), "Y-m-d H:i") if d.due_at else ""
     return {
         "tracking": d.tracking_display, "item": d.item.label, "urgency": d.get_urgency_display(),
@@ -40,7 +40,7 @@ def staff_of(d: Demand, roles: set[str], *, levels_up: int = 0) -> list[User]:
     return list(User.objects.filter(q, is_active=True).distinct())
 
 
-def _owner_targets(d: Demand) -> tuple[list[User], list[str]]:
+def owner_targets(d: Demand) -> tuple[list[User], list[str]]:
     if d.resident_id and d.resident.user_id:
         return [d.resident.user], []
     if d.created_by_id and d.channel in {"self_service", "api"}:
@@ -48,35 +48,35 @@ def _owner_targets(d: Demand) -> tuple[list[User], list[str]]:
     return [], ([d.contact_mobile] if d.contact_mobile else [])
 
 
-def _demand(pk: int) -> Demand:
+def load_demand(pk: int) -> Demand:
     return Demand.objects.select_related("item", "community", "assignee_org", "resident", "created_by").get(pk=pk)
 
 
 def submitted(pk: int) -> None:
-    d = _demand(pk)
-    ctx = _context(d)
-    users, addresses = _owner_targets(d)
+    d = load_demand(pk)
+    ctx = message_context(d)
+    users, addresses = owner_targets(d)
     notify(template="demand_received", context=ctx, users=users, addresses=addresses, link=ctx["link"])
     if d.crisis:
         notify(template="demand_crisis", context=ctx, users=staff_of(d, {Role.SOCIAL_WORKER}),
                link=reverse("demands:detail", args=[d.pk]), urgent=True)
     if d.assignee_org_id:
-        _tell_provider(d, ctx)
+        tell_provider(d, ctx)
 
 
-def _tell_provider(d: Demand, ctx: dict) -> None:
+def tell_provider(d: Demand, ctx: dict) -> None:
     admins = User.objects.filter(memberships__role=Role.ORG_ADMIN, memberships__organisation_id=d.assignee_org_id,
                                  memberships__active=True, is_active=True).distinct()
     notify(template="demand_assigned", context=ctx, users=admins, link=reverse("demands:detail", args=[d.pk]))
 
 
 def transitioned(pk: int, action: str, note: str) -> None:
-    d = _demand(pk)
-    ctx = _context(d)
+    d = load_demand(pk)
+    ctx = message_context(d)
     if action in {"assign", "reassign"}:
-        _tell_provider(d, ctx)
+        tell_provider(d, ctx)
     elif action == "resolve":
-        users, addresses = _owner_targets(d)
+        users, addresses = owner_targets(d)
         notify(template="demand_resolved", context=ctx, users=users, addresses=addresses, link=ctx["link"])
     elif action == "complain":
         notify(template="demand_complaint", context={**ctx, "note": note},

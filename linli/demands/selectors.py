@@ -6,7 +6,6 @@ same as page 1, and a demand arriving while a worker pages never shifts or repea
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -112,11 +111,4 @@ def demand_counts(*, user) -> dict[str, int]:
     return scope_demands(Demand.objects.filter(state__in=OPEN_STATES), user).aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
         crisis=Count("pk", filter=Q(crisis=True, crisis_cleared_by__isnull=True)),
-    )
-
-
-def due_soon(*, user, hours: int = 24) -> QuerySet[Demand]:
-    now = timezone.now()
-    return scope_demands(Demand.objects.all(), user).filter(
-        state__in=OPEN_STATES, due_at__gte=now, due_at__lt=now + dt.timedelta(hours=hours),
     )

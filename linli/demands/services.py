@@ -40,7 +40,6 @@ from linli.demands.models import (
 from linli.demands.workflow import (
     BY_ACTION,
     ENDING_ACTIONS,
-    OPEN_STATES,
     Actor,
     State,
 )
@@ -532,7 +531,3 @@ def demand_owner_check(*, tracking_number: str, mobile: str) -> Demand:
             "tracking_not_found", _("No demand matches this tracking number and mobile number"), field="tracking_number",
         )
     return demand
-
-
-def is_open(demand: Demand) -> bool:
-    return demand.state in OPEN_STATES

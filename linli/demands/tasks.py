@@ -37,10 +37,10 @@ def _reminders(now: dt.datetime) -> int:
             continue
         if Demand.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
             continue  # another worker got it
-        full = n._demand(d.pk)
+        full = n.load_demand(d.pk)
         DemandEvent.objects.create(demand=full, actor_role=Actor.SYSTEM, action="remind", from_state=full.state,
                                    to_state=full.state)
-        n.notify(template="demand_reminder", context=n._context(full),
+        n.notify(template="demand_reminder", context=n.message_context(full),
                  users=_responsible(full), link=f"/demands/{full.pk}/")
         sent += 1
     return sent
@@ -73,11 +73,11 @@ def _escalations(now: dt.datetime) -> int:
         )
         if claimed != 1:
             continue
-        full = n._demand(d.pk)
+        full = n.load_demand(d.pk)
         DemandEvent.objects.create(demand=full, actor_role=Actor.SYSTEM, action="escalate", from_state=full.state,
                                    to_state=full.state, data={"level": level})
         level_name = str(_("street") if level == 1 else _("district"))
-        n.notify(template="demand_escalated", context={**n._context(full), "level": level_name},
+        n.notify(template="demand_escalated", context={**n.message_context(full), "level": level_name},
                  users=n.staff_of(full, _LEVEL_ROLES[level], levels_up=level), link=f"/demands/{full.pk}/", urgent=True)
         done += 1
     return done
@@ -91,12 +91,12 @@ def _followups(now: dt.datetime) -> int:
     for d in due.only("pk").iterator():
         if Demand.objects.filter(pk=d.pk, followup_sent_at__isnull=True).update(followup_sent_at=now) != 1:
             continue
-        full = n._demand(d.pk)
+        full = n.load_demand(d.pk)
         DemandEvent.objects.create(demand=full, actor_role=Actor.SYSTEM, action="follow_up", from_state=full.state,
                                    to_state=full.state)
-        users, addresses = n._owner_targets(full)
-        n.notify(template="demand_followup", context=n._context(full), users=users, addresses=addresses,
-                 link=n._context(full)["link"])
+        users, addresses = n.owner_targets(full)
+        n.notify(template="demand_followup", context=n.message_context(full), users=users, addresses=addresses,
+                 link=n.message_context(full)["link"])
         done += 1
     return done
 

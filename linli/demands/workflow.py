@@ -134,10 +134,6 @@ BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 ENDING_ACTIONS = frozenset({"resolve", "confirm", "close", "cancel", "reject", "mark_duplicate"})
 
 
-def transition_for(action: str) -> Transition | None:
-    return BY_ACTION.get(action)
-
-
 def allowed(action: str, state: str, actors: frozenset[str] | set[str]) -> bool:
     """May someone acting as any of ``actors`` take ``action`` from ``state``?"""
     t = BY_ACTION.get(action)

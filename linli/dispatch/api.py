@@ -14,8 +14,7 @@ from linli.core.errors import DomainError
 from linli.demands.selectors import demand_get
 from linli.dispatch import selectors as sel
 from linli.dispatch import services
-from linli.dispatch.engine.shortlist import VolunteerIndex, shortlist
-from linli.regions.selectors import region_get
+from linli.regions.selectors import region_for_input
 
 router = Router(tags=["dispatch"])
 
@@ -196,7 +195,7 @@ def accept_call(request, call_id: int):
 @router.post("/dispatch/calls", response=responses({201: CallOut}, errors=(400, 401, 422)), summary="Make an emergency call")
 def create_call(request, payload: CallIn):
     user = caller(request)
-    region = _region(user, payload.region)
+    region = region_for_input(user=user, code=payload.region)
     call = services.call_create(user=user, region=region, title=payload.title, quota=payload.quota, start=payload.start,
                                 end=payload.end, requires_insurance=payload.requires_insurance, min_age=payload.min_age)
     return Status(201, call)
@@ -217,35 +216,26 @@ def list_tasks(request, query: Query[DayQuery]):
 
 
 @router.get("/dispatch/tasks/{task_id}/shortlist", response=responses({200: list[CandidateOut]}),
-            summary="The best five volunteers for one task, with reasons")
+            summary="The best five volunteers not yet asked about a task, with reasons")
 def task_shortlist(request, task_id: int):
     user = caller(request)
     task = sel.coordinator_task(user=user, pk=task_id)
-    day = task.start.astimezone(services.SHANGHAI).date()
-    volunteers = services.engine_volunteers(services.volunteers_for(task.region, day), day)
-    best = shortlist(services.engine_need(task), VolunteerIndex(volunteers), k=5)
-    return [{"volunteer_id": int(c.volunteer[1:]), "distance_m": c.distance_m, "cost": c.cost, "reasons": list(c.reasons)}
-            for c in best]
+    return [{"volunteer_id": pk, "distance_m": c.distance_m, "cost": c.cost, "reasons": list(c.reasons)}
+            for pk, c in services.task_candidates(task, k=5)]
 
 
 @router.post("/dispatch/batch", response=responses({200: BatchOut}, errors=(400, 401, 422)),
              summary="Dispatch a region's open tasks of a day (the optimum)")
 def batch(request, payload: BatchIn):
     user = caller(request)
-    return services.dispatch_batch(user=user, region=_region(user, payload.region), day=payload.day)
+    return services.dispatch_batch(user=user, region=region_for_input(user=user, code=payload.region), day=payload.day)
 
-
-def _region(user, code: str):
-    try:
-        return region_get(user=user, code=code)
-    except Exception:  # Http404: unknown and invisible codes answer alike
-        raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region") from None
 
 
 @router.post("/dispatch/plans", response=responses({201: PlanOut}, errors=(400, 401, 422)), summary="Make a recurring plan")
 def create_plan(request, payload: PlanIn):
     user = caller(request)
-    region = _region(user, payload.region)
+    region = region_for_input(user=user, code=payload.region)
     return Status(201, services.plan_create(
         user=user, region=region, item_code=payload.item, rule=payload.rule, weekday=payload.weekday,
         day_of_month=payload.day_of_month, start_time=payload.start_time, end_time=payload.end_time,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.scoping import prefix_q, scope_for
 from linli.core.errors import DomainError
 from linli.dispatch.engine import Need, Problem, Volunteer, solve
-from linli.dispatch.engine.shortlist import VolunteerIndex, shortlist
+from linli.dispatch.engine.shortlist import Candidate, VolunteerIndex, shortlist
 from linli.dispatch.models import (
     QUANTUM_MINUTES,
     Booking,
@@ -278,19 +278,28 @@ def dispatch_batch(*, user, region: Region, day: dt.date) -> dict[str, int]:
     return {"tasks": len(tasks), "offers": result.served, "unassigned": len(result.unassigned)}
 
 
-def offer_next(task: Task) -> Offer | None:
-    """Offer the task to the best volunteer not yet asked; back to open when there is none."""
+def task_candidates(task: Task, *, k: int = 5, only: int | None = None) -> list[tuple[int, Candidate]]:
+    """The ``k`` best volunteers for a task who have not been asked about it yet, as (volunteer
+    id, candidate with distance, cost and reasons); ``only`` restricts it to one volunteer."""
     asked = set(task.offers.values_list("volunteer_id", flat=True))
     day = task.start.astimezone(SHANGHAI).date()
-    records = [v for v in volunteers_for(task.region, day) if v.pk not in asked]
-    index = VolunteerIndex(engine_volunteers(records, day))
-    best = shortlist(engine_need(task), index, k=1)
+    records = [v for v in volunteers_for(task.region, day)
+               if v.pk not in asked and (only is None or v.pk == only)]
+    if not records:
+        return []
+    best = shortlist(engine_need(task), VolunteerIndex(engine_volunteers(records, day)), k=k)
+    return [(int(c.volunteer[1:]), c) for c in best]
+
+
+def offer_next(task: Task) -> Offer | None:
+    """Offer the task to the best volunteer not yet asked; back to open when there is none."""
+    best = task_candidates(task, k=1)
     if not best:
         Task.objects.filter(pk=task.pk).update(state=TaskState.OPEN)
         return None
-    c = best[0]
+    volunteer_id, c = best[0]
     rank = task.offers.count() + 1
-    offer = Offer.objects.create(task=task, volunteer_id=int(c.volunteer[1:]), rank=rank, distance_m=c.distance_m,
+    offer = Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=rank, distance_m=c.distance_m,
                                  cost=c.cost, method="next_best", reasons=list(c.reasons),
                                  expires_at=timezone.now() + _offer_ttl())
     Task.objects.filter(pk=task.pk).update(state=TaskState.OFFERED)
@@ -447,13 +456,10 @@ def offer_make(*, user, task: Task, volunteer_id: int) -> Offer:
     if not scope.covers(task.path, scope.resident_paths):
         raise DomainError("not_found", _("Not found"))
     not_open = DomainError("task_not_open", _("This task already has an offer or a booking"))
-    day = task.start.astimezone(SHANGHAI).date()
-    records = [v for v in volunteers_for(task.region, day) if v.pk == volunteer_id]
-    asked = set(task.offers.values_list("volunteer_id", flat=True))
-    best = shortlist(engine_need(task), VolunteerIndex(engine_volunteers(records, day)), k=1) if records else []
-    if not best or volunteer_id in asked:
+    best = task_candidates(task, k=1, only=volunteer_id)
+    if not best:
         raise DomainError("volunteer_unsuitable", _("This volunteer cannot take this task (skills, distance, time or already asked)"))
-    c = best[0]
+    _pk, c = best[0]
     try:
         with transaction.atomic():
             # Claim the task first: of two coordinators asking at once, one wins.

@@ -157,17 +157,13 @@ def _board_url():
 @require_GET
 def task_detail(request, pk: int):
     """One task with the five best volunteers and why, for the coordinator to pick."""
-    from linli.dispatch.engine.shortlist import VolunteerIndex, shortlist
     from linli.supply.models import Volunteer
 
     task = sel.coordinator_task(user=request.user, pk=pk)
-    day = task.start.astimezone(services.SHANGHAI).date()
-    asked = set(task.offers.values_list("volunteer_id", flat=True))
-    records = [v for v in services.volunteers_for(task.region, day) if v.pk not in asked]
-    best = shortlist(services.engine_need(task), VolunteerIndex(services.engine_volunteers(records, day)), k=5)
-    names = dict(Volunteer.objects.filter(pk__in=[int(c.volunteer[1:]) for c in best]).values_list("pk", "name"))
+    best = services.task_candidates(task, k=5)
+    names = dict(Volunteer.objects.filter(pk__in=[pk for pk, _c in best]).values_list("pk", "name"))
     return render(request, "dispatch/task_detail.html", {
-        "task": task, "candidates": [(int(c.volunteer[1:]), names.get(int(c.volunteer[1:]), ""), c) for c in best],
+        "task": task, "candidates": [(pk, names.get(pk, ""), c) for pk, c in best],
         "offers": task.offers.select_related("volunteer").order_by("rank"), "now": timezone.now(),
     })
 
