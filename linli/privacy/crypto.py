@@ -53,8 +53,8 @@ def decrypt(token: str) -> str:
     version, _, body = token.partition(":")
     if version != VERSION or not body:
         raise DecryptionError("unknown ciphertext version")
-    raw = base64.urlsafe_b64decode(body.encode())
     try:
+        raw = base64.urlsafe_b64decode(body.encode())
         return _aead().decrypt(raw[:12], raw[12:], None).decode()
     except Exception as exc:  # InvalidTag: wrong key or tampered row
         raise DecryptionError("ciphertext does not verify under the configured key") from exc
