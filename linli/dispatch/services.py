@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -213,7 +214,12 @@ def _free_windows(windows, bookings) -> list[tuple[dt.datetime, dt.datetime]]:
 
 
 def volunteers_for(region: Region, day: dt.date) -> list[VolunteerRecord]:
-    street = region.path[: 2 * SEGMENT]
+    return _street_volunteers(region.path)
+
+
+def _street_volunteers(path: str) -> list[VolunteerRecord]:
+    """Active volunteers with a home point in the street of ``path``."""
+    street = path[: 2 * SEGMENT]
     return list(
         VolunteerRecord.objects.filter(prefix_q("region__path", street), status=VolunteerStatus.ACTIVE,
                                        lat__isnull=False, lon__isnull=False)
@@ -255,27 +261,69 @@ def dispatch_batch(*, user, region: Region, day: dt.date) -> dict[str, int]:
     scope = scope_for(user)
     if not scope.covers(region.path, scope.resident_paths):
         raise DomainError("region_unknown", _("The region does not exist or is outside your area"), field="region")
+    return dispatch_open(path=region.path, day=day)
+
+
+def dispatch_open(*, path: str, day: dt.date, not_before: dt.datetime | None = None) -> dict[str, int]:
+    """Offer the open tasks under ``path`` starting on ``day`` (after ``not_before``, when given)
+    to the volunteers of its street the optimum picks. No scope check: the coordinator's
+    :func:`dispatch_batch` checks it; the worker's :func:`dispatch_due` runs for everyone.
+
+    Each task is claimed (``open`` → ``offered`` by a conditional UPDATE) before its offer is
+    written, and skipped when the claim finds it no longer open: of two dispatchers running at once
+    (the worker and a coordinator's button, or two workers), one offers each task and the other
+    passes over it. Claims go in the order of the tasks (start, id), so two runs never deadlock.
+    """
     start = dt.datetime.combine(day, dt.time.min, SHANGHAI)
-    tasks = list(Task.objects.filter(prefix_q("path", region.path), state=TaskState.OPEN,
-                                     start__gte=start, start__lt=start + dt.timedelta(days=1)))
+    tasks = Task.objects.filter(prefix_q("path", path), state=TaskState.OPEN,
+                                start__gte=start, start__lt=start + dt.timedelta(days=1))
+    if not_before is not None:
+        tasks = tasks.filter(start__gt=not_before)
+    tasks = list(tasks.order_by("start", "id"))
     if not tasks:
         return {"tasks": 0, "offers": 0, "unassigned": 0}
-    records = volunteers_for(region, day)
+    records = _street_volunteers(path)
     problem = Problem(tuple(engine_need(t) for t in tasks), tuple(engine_volunteers(records, day)))
     result = solve(problem)
     by_task = {f"t{t.pk}": t for t in tasks}
+    # A task back to open after its offers were declined: those volunteers are not asked again.
+    asked = set(Offer.objects.filter(task__in=tasks).values_list("task_id", "volunteer_id"))
+    earlier = Counter(task_id for task_id, _v in asked)
     expires = timezone.now() + _offer_ttl()
+    offers = 0
     with transaction.atomic():
         for a in result.assignments:
-            task = by_task[a.need]
+            task, volunteer_id = by_task[a.need], int(a.volunteer[1:])
+            if (task.pk, volunteer_id) in asked:
+                continue
+            if Task.objects.filter(pk=task.pk, state=TaskState.OPEN).update(state=TaskState.OFFERED) != 1:
+                continue  # another dispatcher (or a coordinator) got there first
             familiar = a.volunteer in task.familiar
             Offer.objects.create(
-                task=task, volunteer_id=int(a.volunteer[1:]), rank=1, distance_m=a.distance_m,
+                task=task, volunteer_id=volunteer_id, rank=earlier[task.pk] + 1, distance_m=a.distance_m,
                 cost=a.distance_m - (problem.weights.familiar_bonus_m if familiar else 0), method="batch",
                 reasons=["optimal"] + (["familiar"] if familiar else []), expires_at=expires,
             )
-            Task.objects.filter(pk=task.pk, state=TaskState.OPEN).update(state=TaskState.OFFERED)
-    return {"tasks": len(tasks), "offers": result.served, "unassigned": len(result.unassigned)}
+            offers += 1
+    return {"tasks": len(tasks), "offers": offers, "unassigned": len(tasks) - offers}
+
+
+#: The worker dispatches the open tasks starting within this time.
+DISPATCH_HORIZON = dt.timedelta(days=2)
+
+
+def dispatch_due(now: dt.datetime | None = None) -> dict[str, int]:
+    """The worker's batch dispatch: for every street and day with open tasks starting within
+    :data:`DISPATCH_HORIZON`, offer that day's open tasks that have not started yet."""
+    now = now or timezone.now()
+    starts = Task.objects.filter(state=TaskState.OPEN, start__gt=now, start__lte=now + DISPATCH_HORIZON).values_list(
+        "path", "start")
+    groups = sorted({(path[: 2 * SEGMENT], start.astimezone(SHANGHAI).date()) for path, start in starts})
+    total = {"groups": len(groups), "tasks": 0, "offers": 0, "unassigned": 0}
+    for street, day in groups:
+        for key, value in dispatch_open(path=street, day=day, not_before=now).items():
+            total[key] += value
+    return total
 
 
 def task_candidates(task: Task, *, k: int = 5, only: int | None = None) -> list[tuple[int, Candidate]]:

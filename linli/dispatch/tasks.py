@@ -1,4 +1,5 @@
-"""Background work of the dispatch service: unanswered offers expire and pass to the next best."""
+"""Background work of the dispatch service: unanswered offers expire and pass to the next best,
+recurring plans stay generated two weeks ahead, and open tasks of the next two days are dispatched."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ from linli.dispatch.services import offers_expire
 @task()
 def expire_offers() -> int:
     return offers_expire()
+
+
+@task()
+def dispatch_open_tasks() -> int:
+    """Batch dispatch without a coordinator pressing the button: for every street and day with
+    open tasks starting in the next two days, the optimum offers the open tasks not yet started.
+    Safe when several workers (or a coordinator) dispatch at once: each task is claimed first."""
+    from linli.dispatch.services import dispatch_due
+
+    return dispatch_due()["offers"]
 
 
 #: How far ahead the occurrences of recurring plans are kept generated.

@@ -14,7 +14,7 @@ from linli.demands.models import Demand
 from linli.demands.tests.factories import submit
 from linli.dispatch.models import Booking, Offer, Task
 from linli.dispatch.services import booking_no_show, offer_accept, offer_make
-from linli.dispatch.tests.test_offers import DAY, NOON, _task, _volunteer
+from linli.dispatch.tests.test_offers import DAY, NOON, _offered, _task, _volunteer
 
 
 def test_a_task_is_made_from_the_demand_page_and_opens_its_shortlist(world, login):
@@ -68,8 +68,7 @@ def test_a_no_show_frees_the_time_and_asks_a_stand_in(world, login):
     for v in (near, far):
         WeeklyAvailability.objects.create(volunteer=v, weekday=task.start.astimezone(dt.timezone(dt.timedelta(hours=8))).weekday(),
                                           start=dt.time(0, 0), end=dt.time(23, 55))
-    offer = Offer.objects.create(task=task, volunteer=near, distance_m=200, cost=200, method="batch",
-                                 expires_at=timezone.now() + dt.timedelta(hours=1))
+    offer = _offered(task, near, distance_m=200, cost=200, expires_at=timezone.now() + dt.timedelta(hours=1))
     booking = offer_accept(offer=offer, user=near.user)
     with pytest.raises(DomainError) as caught:
         booking_no_show(user=world.users["grid_a2"], booking=booking)

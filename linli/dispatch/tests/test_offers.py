@@ -48,6 +48,13 @@ def _task(world, start=NOON, minutes=60):
                                   end=start + dt.timedelta(minutes=minutes))
 
 
+def _offered(task, volunteer, *, expires_at=NOON + dt.timedelta(days=9), **kw):
+    """An offer written directly, with its task marked offered as the services leave it."""
+    Task.objects.filter(pk=task.pk).update(state="offered")
+    return Offer.objects.create(task=task, volunteer=volunteer, distance_m=kw.pop("distance_m", 0), cost=kw.pop("cost", 0),
+                                method=kw.pop("method", "batch"), expires_at=expires_at, **kw)
+
+
 def test_batch_offers_the_task_to_the_nearest_qualified_volunteer(world):
     near, far = _volunteer(world, "near", north_m=200), _volunteer(world, "far", north_m=900)
     _volunteer(world, "unskilled", north_m=10, skills=("visit",))
@@ -99,8 +106,7 @@ def test_a_volunteer_is_never_booked_twice_for_overlapping_times(world):
     v = _volunteer(world, "only")
     a = _task(world, start=NOON)
     b = _task(world, start=NOON + dt.timedelta(minutes=30))
-    offers = [Offer.objects.create(task=t, volunteer=v, distance_m=0, cost=0, method="batch",
-                                   expires_at=NOON + dt.timedelta(days=9)) for t in (a, b)]
+    offers = [_offered(t, v) for t in (a, b)]
     offer_accept(offer=offers[0], user=v.user)
     with pytest.raises(DomainError) as caught:
         offer_accept(offer=offers[1], user=v.user)
@@ -112,8 +118,7 @@ def test_a_volunteer_is_never_booked_twice_for_overlapping_times(world):
 def test_check_out_needs_check_in_first(world):
     v = _volunteer(world, "v")
     task = _task(world)
-    offer = Offer.objects.create(task=task, volunteer=v, distance_m=0, cost=0, method="batch",
-                                 expires_at=NOON + dt.timedelta(days=9))
+    offer = _offered(task, v)
     booking = offer_accept(offer=offer, user=v.user)
     with pytest.raises(DomainError) as caught:
         booking_check_out(booking=booking, user=v.user)
@@ -186,8 +191,7 @@ def test_concurrent_accepts_of_overlapping_offers_book_one():
     world = build_world()
     v = _volunteer(world, "only")
     tasks = [_task(world, start=NOON + dt.timedelta(minutes=10 * i)) for i in range(6)]
-    offers = [Offer.objects.create(task=t, volunteer=v, distance_m=0, cost=0, method="batch",
-                                   expires_at=NOON + dt.timedelta(days=9)) for t in tasks]
+    offers = [_offered(t, v) for t in tasks]
     errors = _together(6, lambda i: offer_accept(offer=offers[i], user=v.user))
     assert sorted(getattr(e, "code", repr(e)) if e else "ok" for e in errors) == ["double_booked"] * 5 + ["ok"]
     assert Booking.objects.count() == 1

@@ -23,6 +23,7 @@ PERIODIC = [
     ("linli.demands.tasks.sweep_deadlines", 60),
     ("linli.dispatch.tasks.expire_offers", 60),
     ("linli.dispatch.tasks.roll_plans_forward", 3600),
+    ("linli.dispatch.tasks.dispatch_open_tasks", 900),
 ]
 
 
