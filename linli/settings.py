@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "linli.demands",
     "linli.open311",
     "linli.dispatch",
+    "linli.ledger",
+    "linli.records",
+    "linli.shop",
     "linli.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -232,3 +235,14 @@ DEMAND_FOLLOWUP_HOURS = env_int("DEMAND_FOLLOWUP_HOURS", 72)
 # --- dispatch (M5) -------------------------------------------------------------------------------
 #: Minutes a volunteer has to accept or decline an offer before it passes to the next best.
 DISPATCH_OFFER_MINUTES = env_int("DISPATCH_OFFER_MINUTES", 30)
+
+# --- hours, points, shop and time bank (M6) ------------------------------------------------------
+#: Coins earned per hour of confirmed service (the Shanghai and Nanjing rule: 1 hour = 1 coin).
+TIMEBANK_COINS_PER_HOUR = env_int("TIMEBANK_COINS_PER_HOUR", 1)
+#: The most time a person may store, in hours (Nanjing: 1,500); what a record earns above it is
+#: credited to the community's donated-time account.
+TIMEBANK_CAP_HOURS = env_int("TIMEBANK_CAP_HOURS", 1500)
+#: Star levels (星级志愿者) from certified hours: 1 star at the first figure, 5 at the last.
+STAR_LADDER_HOURS = tuple(int(h) for h in env_list("STAR_LADDER_HOURS", ["100", "300", "600", "1000", "1500"]))
+#: Working days the organising unit has to complete a service record (《志愿服务记录与证明出具办法》 §11).
+RECORD_DUE_WORKING_DAYS = env_int("RECORD_DUE_WORKING_DAYS", 10)

@@ -99,3 +99,30 @@ def build_world() -> World:
     r_a1.save(update_fields=["user"])
     del org_b
     return World(district, street, a, b, a1, a2, m1, b1, r_a1, r_a2, r_b1, org, users)
+
+
+def run_together(n: int, work) -> list:
+    """Run ``work(i)`` for i in 0..n-1 on n threads released at the same moment (each with its own
+    database connection); returns each call's exception or None."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    errors: list = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            work(i)
+        except Exception as exc:
+            errors[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return errors

@@ -46,4 +46,13 @@ TEMPLATES: dict[str, tuple[object, object]] = {
         _("Complaint on demand %(tracking)s"),
         _("The resident says demand %(tracking)s was not resolved: %(note)s"),
     ),
+    "shop_thanks": (
+        _("Thank you for your donation"),
+        _("Thank you, %(donor)s! %(quantity)s × %(item)s are now on the shelf of the community's 爱心铺 "
+          "for volunteers."),
+    ),
+    "record_correction_answered": (
+        _("Your correction request was answered"),
+        _("Your request to correct the record “%(activity)s” of %(date)s was %(decision)s. %(reason)s"),
+    ),
 }

@@ -1,0 +1,36 @@
+"""On PostgreSQL the database itself refuses UPDATE and DELETE of ledger entries and transfers
+(TRUNCATE, used by test teardown and by nobody else, is not affected)."""
+
+from django.db import migrations
+
+FUNCTION = """
+CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'ledger rows are append-only: post a reversing transfer instead';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(FUNCTION)
+    for table in ("ledger_entry", "ledger_transfer"):
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION ledger_append_only()"
+        )
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in ("ledger_entry", "ledger_transfer"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS ledger_append_only()")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]
