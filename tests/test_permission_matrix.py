@@ -202,3 +202,55 @@ def test_demand_queue_page_and_export_only_for_staff_and_only_their_demands(worl
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     exported = {row[0] for row in list(sheet.iter_rows(values_only=True))[1:]}
     assert exported == {demands[k].tracking_display for k in DEMAND_SEES[persona]}
+
+
+# --- dispatch --------------------------------------------------------------------------------------
+# A task for volunteers about resident A1 (grid A1) with a booking that has not begun: staff who see
+# A1's residents open its page, ask volunteers (one chosen, or several at once) and record a
+# no-show; everyone else gets a 404 from the page and the API alike, and nothing is written.
+TASK_SEES = {"grid_a1", "community_a", "social_a", "street", "district"}
+
+
+@pytest.fixture
+def booked_task(world):
+    import datetime as dt
+
+    from linli.dispatch.models import Booking
+    from linli.dispatch.tests.test_offers import NOON, _task, _volunteer
+
+    task = _task(world)
+    task.state = "booked"
+    task.save(update_fields=["state"])
+    start = max(NOON, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    booking = Booking.objects.create(task=task, volunteer=_volunteer(world, "booked"), start=start,
+                                     end=start + dt.timedelta(hours=1))
+    return task, booking
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_dispatch_task_pages_and_api_are_404_outside_the_area(world, login, booked_task, persona):
+    from linli.dispatch.models import Offer
+
+    task, booking = booked_task
+    client = login(world.users[persona])
+    visible = persona in TASK_SEES
+
+    def api(path, body):
+        import json
+
+        return client.post(path, data=json.dumps(body), content_type="application/json").status_code
+
+    got = (
+        client.get(f"/dispatch/tasks/{task.pk}/").status_code,
+        client.post(f"/dispatch/tasks/{task.pk}/broadcast/", {"count": "1"}).status_code,
+        client.post(f"/dispatch/bookings/{booking.pk}/no-show/").status_code,
+        api(f"/api/dispatch/tasks/{task.pk}/broadcast", {"count": 1}),
+        api(f"/api/dispatch/tasks/{task.pk}/offers", {"volunteer": booking.volunteer_id}),
+        api(f"/api/dispatch/bookings/{booking.pk}/no-show", {}),
+    )
+    # Visible: the page, two redirects back to it, and three refusals of the domain (the task is
+    # booked; the booking has not begun). Invisible: a 404 everywhere.
+    assert got == ((200, 302, 302, 400, 400, 400) if visible else (404,) * 6), persona
+    assert Offer.objects.count() == 0
+    booking.refresh_from_db()
+    assert booking.no_show is False

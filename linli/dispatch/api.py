@@ -139,6 +139,36 @@ class CandidateOut(Schema):
     reasons: list[str] = Field(description="familiar, nearest, light_load, busy.")
 
 
+class OfferMadeOut(Schema):
+    id: int = Field(description="Offer id.")
+    task_id: int = Field(description="The task offered.")
+    volunteer_id: int = Field(description="The volunteer asked.")
+    state: str = Field(description="pending, accepted, declined, expired or withdrawn.")
+    rank: int = Field(description="1 = the first choice for the task.")
+    method: str = Field(description="batch, next_best, chosen or broadcast.")
+    distance_m: int = Field(description="Distance from the volunteer's home, metres.")
+    reasons: list[str] = Field(description="Why this volunteer.")
+    expires_at: dt.datetime = Field(description="The volunteer answers before this time.")
+
+
+class OfferMakeIn(Schema):
+    volunteer: int = Field(description="Volunteer id, e.g. from the shortlist.")
+
+
+class BroadcastIn(Schema):
+    count: int = Field(services.BROADCAST_DEFAULT, ge=1, le=services.BROADCAST_MAX,
+                       description="How many of the best volunteers not yet asked get an offer at once.")
+
+
+class BroadcastOut(Schema):
+    offers: int = Field(description="Offers sent (fewer than asked for when fewer volunteers can take the task).")
+
+
+class NoShowOut(Schema):
+    booking: BookingOut = Field(description="The booking, now marked as a no-show.")
+    stand_in: OfferMadeOut | None = Field(description="The offer to the next best volunteer, or null when nobody can stand in.")
+
+
 @router.get("/dispatch/offers", response=responses({200: list[OfferOut]}, errors=(401,)), summary="My pending offers")
 def list_offers(request):
     return list(sel.my_offers(user=caller(request)))
@@ -222,6 +252,32 @@ def task_shortlist(request, task_id: int):
     task = sel.coordinator_task(user=user, pk=task_id)
     return [{"volunteer_id": pk, "distance_m": c.distance_m, "cost": c.cost, "reasons": list(c.reasons)}
             for pk, c in services.task_candidates(task, k=5)]
+
+
+@router.post("/dispatch/tasks/{task_id}/offers", response=responses({201: OfferMadeOut}, errors=(400, 401, 404, 422)),
+             summary="Ask one chosen volunteer to take a task (they still decide)")
+def make_offer(request, task_id: int, payload: OfferMakeIn):
+    user = caller(request)
+    task = sel.coordinator_task(user=user, pk=task_id)
+    return Status(201, services.offer_make(user=user, task=task, volunteer_id=payload.volunteer))
+
+
+@router.post("/dispatch/tasks/{task_id}/broadcast", response=responses({200: BroadcastOut}, errors=(400, 401, 404, 422)),
+             summary="Ask the best volunteers not yet asked all at once; the first to accept is booked")
+def broadcast_task(request, task_id: int, payload: BroadcastIn):
+    user = caller(request)
+    task = sel.coordinator_task(user=user, pk=task_id)
+    return {"offers": services.task_broadcast(user=user, task=task, count=payload.count)}
+
+
+@router.post("/dispatch/bookings/{booking_id}/no-show", response=responses({200: NoShowOut}, errors=(400, 401, 404)),
+             summary="Record that the volunteer did not come; the next best is asked to stand in")
+def no_show(request, booking_id: int):
+    user = caller(request)
+    booking = sel.coordinator_booking(user=user, pk=booking_id)
+    stand_in = services.booking_no_show(user=user, booking=booking)
+    booking.refresh_from_db()
+    return {"booking": booking, "stand_in": stand_in}
 
 
 @router.post("/dispatch/batch", response=responses({200: BatchOut}, errors=(400, 401, 422)),

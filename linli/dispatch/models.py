@@ -132,7 +132,7 @@ class Offer(models.Model):
     distance_m = models.PositiveIntegerField(_("distance (m)"))
     cost = models.IntegerField(_("cost"), help_text=_("The matching cost that ranked this volunteer"))
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    method = models.CharField(_("method"), max_length=20, help_text=_("batch (the optimum) or next_best"))
+    method = models.CharField(_("method"), max_length=20, help_text=_("batch (the optimum), next_best, chosen (by the coordinator) or broadcast"))
     expires_at = models.DateTimeField(_("expires"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     decline_reason = models.CharField(_("why declined"), max_length=200, blank=True)
@@ -145,8 +145,10 @@ class Offer(models.Model):
         constraints = [
             # A volunteer is asked about a task once; after a decline or expiry the next one is asked.
             models.UniqueConstraint(fields=["task", "volunteer"], name="offer_once_per_volunteer"),
-            # At most one pending offer a task: offers go out one at a time, best first.
-            models.UniqueConstraint(fields=["task"], condition=models.Q(state="pending"), name="offer_one_pending"),
+            # At most one pending offer a task: offers go out one at a time, best first; only a
+            # broadcast (the coordinator asking several at once for a stand-in) has more.
+            models.UniqueConstraint(fields=["task"], condition=models.Q(state="pending") & ~models.Q(method="broadcast"),
+                                    name="offer_one_pending"),
         ]
         indexes = [
             models.Index(fields=["volunteer", "state"], name="offer_volunteer_state"),

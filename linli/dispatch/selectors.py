@@ -85,3 +85,12 @@ def coordinator_task(*, user, pk: int) -> Task:
         return coordinator_tasks(user=user).get(pk=pk)
     except Task.DoesNotExist:
         raise Http404 from None
+
+
+def coordinator_booking(*, user, pk: int) -> Booking:
+    """A booking of a task in the coordinator's area (not of an emergency call)."""
+    try:
+        return (Booking.objects.filter(path_q("task__path", scope_for(user).resident_paths))
+                .select_related("task", "volunteer").get(pk=pk))
+    except Booking.DoesNotExist:
+        raise Http404 from None

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import prefix_q, scope_for
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, interpolate
 from linli.dispatch.engine import Need, Problem, Volunteer, solve
 from linli.dispatch.engine.shortlist import Candidate, VolunteerIndex, shortlist
 from linli.dispatch.models import (
@@ -369,12 +369,26 @@ def _claim_time(booking: Booking) -> None:
     ])
 
 
+def _lock_task(task_id: int) -> None:
+    """Hold the task's row until the transaction ends. Every write that touches a task and its
+    offers takes the task first, so answers, expiries and dispatchers never deadlock."""
+    list(Task.objects.select_for_update().filter(pk=task_id).values_list("pk", flat=True))
+
+
 def offer_accept(*, offer: Offer, user) -> Booking:
-    """The volunteer accepts: the offer and the booking of their time happen together or not at all."""
+    """The volunteer accepts: the task is claimed, the offer answered and their time booked
+    together or not at all. Of several volunteers asked at once (a broadcast), the first to accept
+    is booked; the others' pending offers are withdrawn and a late one gets ``task_taken``."""
     _own_volunteer(user, offer)
     now = timezone.now()
     try:
         with transaction.atomic():
+            # The task first (the lock order of every answer): of two accepting at once, one wins.
+            if Task.objects.filter(pk=offer.task_id, state=TaskState.OFFERED).update(state=TaskState.BOOKED) != 1:
+                offer.refresh_from_db()
+                if offer.state == OfferState.WITHDRAWN or (offer.state == OfferState.PENDING and offer.expires_at > now):
+                    raise DomainError("task_taken", _("Someone else has already taken this task. Thank you!"))
+                _refuse_answer(offer, now)
             answered = Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
                 state=OfferState.ACCEPTED, answered_at=now)
             if answered != 1:
@@ -382,7 +396,8 @@ def offer_accept(*, offer: Offer, user) -> Booking:
             task = offer.task
             booking = Booking.objects.create(task=task, offer=offer, volunteer=offer.volunteer, start=task.start, end=task.end)
             _claim_time(booking)
-            Task.objects.filter(pk=task.pk).update(state=TaskState.BOOKED)
+            Offer.objects.filter(task_id=task.pk, state=OfferState.PENDING).exclude(pk=offer.pk).update(
+                state=OfferState.WITHDRAWN, answered_at=now)
     except IntegrityError:
         raise DomainError("double_booked", _("You are already booked at that time")) from None
     offer.refresh_from_db()
@@ -396,15 +411,26 @@ def _refuse_answer(offer: Offer, now: dt.datetime):
     raise DomainError("offer_answered", _("This offer was already answered"))
 
 
+def _pass_on(task: Task) -> Offer | None:
+    """After a decline or an expiry: the next best volunteer is asked, unless other offers of the
+    task (a broadcast) are still waiting for an answer; the last of them to go passes it on."""
+    if Offer.objects.filter(task_id=task.pk, state=OfferState.PENDING).exists():
+        return None
+    if not Task.objects.filter(pk=task.pk, state=TaskState.OFFERED).exists():
+        return None  # booked, done or cancelled meanwhile: nothing to pass on
+    return offer_next(task)
+
+
 def offer_decline(*, offer: Offer, user, reason: str = "") -> Offer | None:
     """The volunteer declines (no reason needed); the task goes to the next best volunteer."""
     _own_volunteer(user, offer)
     now = timezone.now()
     with transaction.atomic():
+        _lock_task(offer.task_id)
         if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
                 state=OfferState.DECLINED, answered_at=now, decline_reason=(reason or "")[:200]) != 1:
             _refuse_answer(offer, now)
-        return offer_next(offer.task)
+        return _pass_on(offer.task)
 
 
 def offers_expire(now: dt.datetime | None = None) -> int:
@@ -413,9 +439,10 @@ def offers_expire(now: dt.datetime | None = None) -> int:
     done = 0
     for offer in Offer.objects.filter(state=OfferState.PENDING, expires_at__lte=now).select_related("task"):
         with transaction.atomic():
+            _lock_task(offer.task_id)
             if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING).update(state=OfferState.EXPIRED) != 1:
                 continue
-            offer_next(offer.task)
+            _pass_on(offer.task)
             done += 1
     return done
 
@@ -442,6 +469,11 @@ def booking_check_out(*, booking: Booking, user) -> Booking:
     if booking.task_id:
         Task.objects.filter(pk=booking.task_id).update(state=TaskState.DONE)
     booking.refresh_from_db()
+    if booking.task_id:
+        # The service record the organising unit completes and confirms (M6).
+        from linli.records.services import record_from_booking
+
+        record_from_booking(booking)
     return booking
 
 
@@ -539,3 +571,37 @@ def booking_no_show(*, user, booking: Booking) -> Offer | None:
         Booking.objects.filter(pk=booking.pk).update(no_show=True)
         task.refresh_from_db()
         return offer_next(task)
+
+
+#: A broadcast asks this many volunteers at once unless told otherwise, and never more than the maximum.
+BROADCAST_DEFAULT, BROADCAST_MAX = 10, 30
+
+
+def task_broadcast(*, user, task: Task, count: int = BROADCAST_DEFAULT) -> int:
+    """Ask the ``count`` best volunteers not yet asked, all at once (after a no-show, or when
+    nobody answers in time): the first to accept is booked and the others' offers are withdrawn.
+    Returns the number of offers sent."""
+    scope = scope_for(user)
+    if not scope.covers(task.path, scope.resident_paths):
+        raise DomainError("not_found", _("Not found"))
+    if not isinstance(count, int) or not 1 <= count <= BROADCAST_MAX:
+        raise DomainError("count_invalid", interpolate(_("Ask between 1 and %(max)s volunteers at once"),
+                                                       {"max": BROADCAST_MAX}), field="count")
+    not_open = DomainError("task_not_open", _("This task is already booked, done or cancelled"))
+    with transaction.atomic():
+        # Claim the task first (it stays offered while anyone is asked), then read who was asked:
+        # every writer of a task's offers takes the task first, so the list cannot change meanwhile.
+        if Task.objects.filter(pk=task.pk, state__in=[TaskState.OPEN, TaskState.OFFERED, TaskState.NO_SHOW]).update(
+                state=TaskState.OFFERED) != 1:
+            raise not_open
+        best = task_candidates(task, k=count)
+        if not best:
+            raise DomainError("no_candidates", _("No volunteer who has not been asked yet can take this task"))
+        rank = task.offers.count()
+        expires = timezone.now() + _offer_ttl()
+        Offer.objects.bulk_create([
+            Offer(task=task, volunteer_id=volunteer_id, rank=rank + i, distance_m=c.distance_m, cost=c.cost,
+                  method="broadcast", reasons=["broadcast", *c.reasons], expires_at=expires)
+            for i, (volunteer_id, c) in enumerate(best, start=1)
+        ])
+    return len(best)

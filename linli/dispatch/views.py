@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.accounts.scoping import scope_for
@@ -165,6 +166,7 @@ def task_detail(request, pk: int):
     return render(request, "dispatch/task_detail.html", {
         "task": task, "candidates": [(pk, names.get(pk, ""), c) for pk, c in best],
         "offers": task.offers.select_related("volunteer").order_by("rank"), "now": timezone.now(),
+        "broadcast_default": services.BROADCAST_DEFAULT, "broadcast_max": services.BROADCAST_MAX,
     })
 
 
@@ -184,14 +186,26 @@ def task_offer(request, pk: int):
 
 @login_required
 @require_POST
-def no_show(request, pk: int):
-    from linli.dispatch.models import Booking
+def task_broadcast(request, pk: int):
+    """Ask the best volunteers not yet asked all at once; the first to accept is booked."""
+    task = sel.coordinator_task(user=request.user, pk=pk)
+    raw = request.POST.get("count", "").strip()
+    count = int(raw) if raw.isdigit() else (services.BROADCAST_DEFAULT if not raw else 0)
+    try:
+        sent = services.task_broadcast(user=request.user, task=task, count=count)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, ngettext(
+            "Asked %(n)s volunteer at once; the first to accept is booked.",
+            "Asked %(n)s volunteers at once; the first to accept is booked.", sent) % {"n": sent})
+    return redirect("dispatch:task", pk=task.pk)
 
-    _require_coordinator(request.user)
-    booking = Booking.objects.select_related("task").filter(pk=pk).first()
-    if booking is None or booking.task is None:
-        raise Http404
-    sel.coordinator_task(user=request.user, pk=booking.task_id)
+
+@login_required
+@require_POST
+def no_show(request, pk: int):
+    booking = sel.coordinator_booking(user=request.user, pk=pk)
     try:
         stand_in = services.booking_no_show(user=request.user, booking=booking)
     except DomainError as exc:
