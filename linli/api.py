@@ -11,9 +11,12 @@ from linli.catalog.api import router as catalog_router
 from linli.core.api_support import API_AUTH, install_error_handlers
 from linli.demands.api import router as demands_router
 from linli.dispatch.api import router as dispatch_router
+from linli.ledger.api import router as ledger_router
 from linli.notifications.api import router as notifications_router
 from linli.people.api import router as people_router
+from linli.records.api import router as records_router
 from linli.regions.api import router as regions_router
+from linli.shop.api import router as shop_router
 from linli.supply.api import router as supply_router
 
 api = NinjaAPI(
@@ -40,4 +43,7 @@ api.add_router("", supply_router)
 api.add_router("", catalog_router)
 api.add_router("", demands_router)
 api.add_router("", dispatch_router)
+api.add_router("", ledger_router)
+api.add_router("", records_router)
+api.add_router("", shop_router)
 api.add_router("", notifications_router)

@@ -112,3 +112,10 @@ def mask_mobile(number: str) -> str:
     if len(number) != 11:
         return "*" * len(number)
     return number[:3] + "****" + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """``李秀英`` → ``李**``: the family name and one star per other character (for public pages
+    and for lists read by people who need not know who it is)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""

@@ -1,0 +1,96 @@
+"""Reads of the ledgers: a volunteer's wallet and history, a region's books, the time-bank export.
+
+A balance is read from the account's cached ``balance`` (one row by primary key), so looking it up
+costs the same with ten thousand entries as with ten million (``bench/ledger.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from linli.accounts.scoping import path_q, scope_for
+from linli.ledger.models import Account, AccountKind, Entry, Ledger
+from linli.records.permissions import recorder_paths
+
+#: Version of the time-bank interchange document (docs/timebank-export.md).
+TIMEBANK_EXPORT_VERSION = "linli-timebank/1"
+
+
+@dataclass(frozen=True)
+class Wallet:
+    volunteer: object
+    hours_minutes: int
+    points: int
+    coins_minutes: int
+    stars: int
+    next_star_hours: int | None
+
+    @property
+    def hours(self) -> float:
+        return round(self.hours_minutes / 60, 1)
+
+    @property
+    def coins(self) -> float:
+        return round(self.coins_minutes / 60, 1)
+
+
+def own_volunteer(user):
+    from linli.supply.models import Volunteer
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.select_related("region", "resident").filter(user=user).first()
+
+
+def wallet(volunteer) -> Wallet:
+    from linli.records.services import next_star, star_level
+
+    balances = dict(Account.objects.filter(volunteer=volunteer).values_list("ledger", "balance"))
+    hours = balances.get(Ledger.HOURS, 0)
+    return Wallet(volunteer=volunteer, hours_minutes=hours, points=balances.get(Ledger.POINTS, 0),
+                  coins_minutes=balances.get(Ledger.COINS, 0), stars=star_level(hours), next_star_hours=next_star(hours))
+
+
+def history(volunteer, *, ledger: str | None = None, limit: int = 50) -> QuerySet[Entry]:
+    """The volunteer's latest entries, newest first, with the transfer that made each."""
+    qs = Entry.objects.filter(account__volunteer=volunteer)
+    if ledger:
+        qs = qs.filter(account__ledger=ledger)
+    return qs.select_related("transfer", "account").order_by("-id")[:limit]
+
+
+def book_paths(user) -> tuple[str, ...]:
+    """Where the user may read the books: recorders of their area, and street and district officers."""
+    scope = scope_for(user)
+    return tuple(sorted(set(recorder_paths(user)) | set(scope.resident_paths)))
+
+
+def accounts_in(user, *, ledger: str | None = None) -> QuerySet[Account]:
+    qs = Account.objects.filter(path_q("path", book_paths(user)))
+    if ledger:
+        qs = qs.filter(ledger=ledger)
+    return qs.select_related("volunteer", "resident", "region")
+
+
+def entries_in(user, *, ledger: str) -> QuerySet[Entry]:
+    return (Entry.objects.filter(path_q("account__path", book_paths(user)), account__ledger=ledger)
+            .select_related("transfer", "account").order_by("id"))
+
+
+def timebank_document(user, *, bank: str) -> dict:
+    """The time-bank balances of the user's area as a JSON-ready document (docs/timebank-export.md).
+    Accounts are named by their stable code; people by a code that is not an ID number."""
+    accounts = accounts_in(user, ledger=Ledger.COINS).filter(kind__in=(AccountKind.VOLUNTEER, AccountKind.PERSON,
+                                                                        AccountKind.DONATED)).order_by("code")
+    rows = []
+    for a in accounts:
+        holder = (f"volunteer:{a.volunteer_id}" if a.volunteer_id else f"resident:{a.resident_id}" if a.resident_id
+                  else f"community:{a.path}")
+        rows.append({"account": a.code, "holder": holder, "kind": a.kind, "region": a.path,
+                     "balance_minutes": a.balance, "balance_hours": round(a.balance / 60, 2), "cap_minutes": a.cap})
+    return {"format": TIMEBANK_EXPORT_VERSION, "bank": bank, "exported_at": timezone.now().isoformat(),
+            "unit": "minute", "coin_minutes": 60, "accounts": rows,
+            "total_minutes": sum(r["balance_minutes"] for r in rows)}

@@ -1,0 +1,24 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def hours(minutes) -> str:
+    """Minutes as hours with one decimal (the 办法 counts in hours; we store minutes)."""
+    try:
+        return f"{int(minutes) / 60:.1f}"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def units(amount, ledger: str) -> str:
+    """An entry's amount in its ledger's unit: signed hours for hours and coins, points as they are."""
+    try:
+        amount = int(amount)
+    except (TypeError, ValueError):
+        return ""
+    if ledger == "points":
+        return f"{amount:+d}"
+    return f"{amount / 60:+.1f}"
