@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("linli.ledger.urls")),
     path("records/", include("linli.records.urls")),
     path("shop/", include("linli.shop.urls")),
+    path("certificates/", include("linli.records.certificate_urls")),
+    path("verify/", include("linli.records.verify_urls")),
     path("open311/v2/", include("linli.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

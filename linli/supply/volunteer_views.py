@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
+from linli.ledger.selectors import wallet
 from linli.people.services import log_bulk_access
 from linli.privacy.models import Action
 from linli.regions.models import Level, Region
@@ -164,7 +165,7 @@ def me(request):
         status = 400
     return render(request, "supply/volunteer_me.html", {
         "volunteer": volunteer, **forms, "today": timezone.localdate(),
-        "unqualified": _unqualified(volunteer),
+        "unqualified": _unqualified(volunteer), "wallet": wallet(volunteer),
     }, status=status)
 
 
@@ -247,6 +248,7 @@ def volunteer_detail(request, pk):
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
     return render(request, "supply/volunteer_detail.html", {
         "volunteer": volunteer, "today": timezone.localdate(), "unqualified": _unqualified(volunteer),
+        "wallet": wallet(volunteer),
     })
 
 
