@@ -254,3 +254,62 @@ def test_dispatch_task_pages_and_api_are_404_outside_the_area(world, login, book
     assert Offer.objects.count() == 0
     booking.refresh_from_db()
     assert booking.no_show is False
+
+
+# Recurring plans for community A and village B: a coordinator (staff who see residents) opens the
+# plans page; it, the API list and every action on a plan hold exactly the plans of their area.
+PLAN_A, PLAN_B = "plan_a", "plan_b"
+PLAN_SEES = {
+    "grid_a1": set(),  # a grid worker sees the page, but these plans are for the whole community
+    "grid_a2": set(),
+    "community_a": {PLAN_A},
+    "community_b": {PLAN_B},
+    "social_a": {PLAN_A},
+    "street": {PLAN_A, PLAN_B},
+    "district": {PLAN_A, PLAN_B},
+    "org_admin_a": set(),
+    "volunteer_a": set(),
+    "platform": set(),
+    "resident_a1": set(),
+    "outsider": set(),
+}
+PLANS_PAGE = {"grid_a1", "grid_a2", "community_a", "community_b", "social_a", "street", "district"}
+
+
+@pytest.fixture
+def plans(world):
+    import datetime as dt
+
+    from linli.catalog.models import ServiceItem
+    from linli.dispatch.models import RecurringPlan
+
+    return {
+        key: RecurringPlan.objects.create(
+            region=region, path=region.path, item=ServiceItem.objects.get(code="0101"), rule="daily",
+            start_time=dt.time(9, 0), end_time=dt.time(10, 0), created_by=world.users["district"])
+        for key, region in ((PLAN_A, world.community_a), (PLAN_B, world.community_b))
+    }
+
+
+@pytest.mark.parametrize("persona", sorted(PLAN_SEES))
+def test_plans_page_api_and_actions_hold_exactly_the_personas_plans(world, login, plans, persona):
+    from linli.dispatch.models import RecurringPlan
+
+    client = login(world.users[persona])
+    expected = {plans[k].pk for k in PLAN_SEES[persona]}
+    page = client.get("/dispatch/plans/")
+    if persona in PLANS_PAGE:
+        assert {r["plan"].pk for r in page.context["rows"]} == expected
+    else:
+        assert page.status_code == 404
+    assert {p["id"] for p in client.get("/api/dispatch/plans").json()} == expected
+    for key, plan in plans.items():
+        visible = key in PLAN_SEES[persona]
+        got = (
+            client.post(f"/api/dispatch/plans/{plan.pk}/active", data='{"active": false}',
+                        content_type="application/json").status_code,
+            client.post(f"/dispatch/plans/{plan.pk}/active/", {"active": "0"}).status_code,
+            client.post(f"/dispatch/plans/{plan.pk}/generate/").status_code,
+        )
+        assert got == ((200, 302, 302) if visible else (404, 404, 404)), (persona, key)
+    assert set(RecurringPlan.objects.filter(active=False).values_list("pk", flat=True)) == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -169,6 +170,30 @@ class NoShowOut(Schema):
     stand_in: OfferMadeOut | None = Field(description="The offer to the next best volunteer, or null when nobody can stand in.")
 
 
+class MonthQuery(Schema):
+    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; this month by default.")
+
+
+class PlanListOut(Schema):
+    id: int = Field(description="Plan id.")
+    region: str = Field(description="Region code.")
+    item: str = Field(description="Service item code.")
+    item_label: str = Field(description="Service item, in the request's language.")
+    rule: str = Field(description="daily, weekly or monthly.")
+    weekday: int | None = Field(description="For weekly: 0 = Monday.")
+    day_of_month: int | None = Field(description="For monthly.")
+    start_time: dt.time = Field(description="Window start, local time.")
+    end_time: dt.time = Field(description="Window end, local time.")
+    target_tag: str | None = Field(description="Target-group tag code, or null.")
+    active: bool = Field(description="Whether occurrences are still generated.")
+    served: int = Field(description="Residents served at least once in the month.")
+    covered: int = Field(description="Residents the plan covers.")
+
+
+class PlanActiveIn(Schema):
+    active: bool = Field(description="false pauses the plan (no new occurrences), true resumes it.")
+
+
 @router.get("/dispatch/offers", response=responses({200: list[OfferOut]}, errors=(401,)), summary="My pending offers")
 def list_offers(request):
     return list(sel.my_offers(user=caller(request)))
@@ -309,3 +334,30 @@ def generate_plan(request, plan_id: int, payload: GenerateIn):
     created = services.plan_generate(plan=plan, start=payload.start, end=payload.end)
     served, covered = services.plan_coverage(plan=plan, month_start=payload.start.replace(day=1))
     return {"created": created, "served": served, "covered": covered}
+
+
+@router.get("/dispatch/plans", response=responses({200: list[PlanListOut]}, errors=(400, 401, 422)),
+            summary="Recurring plans in my area, each with the month's visit rate (served / covered)")
+def list_plans(request, query: Query[MonthQuery]):
+    user = caller(request)
+    try:
+        month = dt.datetime.strptime(query.month, "%Y-%m").date() if query.month else timezone.localdate().replace(day=1)  # noqa: DTZ007
+    except ValueError:
+        raise DomainError("month_invalid", _("Give the month as YYYY-MM"), field="month") from None
+    out = []
+    for p in sel.coordinator_plans(user=user):
+        served, covered = services.plan_coverage(plan=p, month_start=month)
+        out.append({
+            "id": p.id, "region": p.region.code, "item": p.item.code, "item_label": p.item.label, "rule": p.rule,
+            "weekday": p.weekday, "day_of_month": p.day_of_month, "start_time": p.start_time, "end_time": p.end_time,
+            "target_tag": p.target_tag.code if p.target_tag_id else None, "active": p.active,
+            "served": served, "covered": covered,
+        })
+    return out
+
+
+@router.post("/dispatch/plans/{plan_id}/active", response=responses({200: PlanOut}, errors=(401, 404, 422)),
+             summary="Pause a recurring plan (no new occurrences) or resume it")
+def set_plan_active(request, plan_id: int, payload: PlanActiveIn):
+    user = caller(request)
+    return services.plan_set_active(user=user, plan=sel.plan_get(user=user, pk=plan_id), active=payload.active)

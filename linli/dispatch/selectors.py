@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from linli.accounts.scoping import path_q, scope_for
-from linli.dispatch.models import Booking, MobilisationCall, Offer, OfferState, Task
-from linli.regions.models import SEGMENT
+from linli.dispatch.models import Booking, MobilisationCall, Offer, OfferState, RecurringPlan, Task
+from linli.regions.models import SEGMENT, Level, Region
 from linli.supply.models import Volunteer
 
 
@@ -63,12 +63,38 @@ def call_get(*, user, pk: int) -> MobilisationCall:
 
 
 def plan_get(*, user, pk: int):
-    from linli.dispatch.models import RecurringPlan
-
     try:
-        return RecurringPlan.objects.filter(path_q("path", scope_for(user).resident_paths)).select_related("item").get(pk=pk)
+        return coordinator_plans(user=user).get(pk=pk)
     except RecurringPlan.DoesNotExist:
         raise Http404 from None
+
+
+def coordinator_plans(*, user) -> QuerySet[RecurringPlan]:
+    """Recurring plans in the coordinator's area, the active ones first."""
+    return (RecurringPlan.objects.filter(path_q("path", scope_for(user).resident_paths))
+            .select_related("item", "region", "target_tag").order_by("-active", "id"))
+
+
+def plan_regions(*, user) -> list[Region]:
+    """Where a coordinator may make a plan: their area and its communities and grids."""
+    paths = scope_for(user).resident_paths
+    return list(Region.objects.filter(path_q("path", paths))
+                .filter(Q(path__in=paths) | Q(level__in=[Level.COMMUNITY, Level.GRID])).order_by("path"))
+
+
+def plan_items():
+    """The service items volunteers do (``data/item_skills.json``), for a plan."""
+    from linli.catalog.models import ServiceItem
+    from linli.dispatch.services import item_skills
+
+    return list(ServiceItem.objects.filter(code__in=list(item_skills()), active=True).order_by("code"))
+
+
+def plan_tags(*, user):
+    """The target-group tags a plan may be for: active ones the user is cleared to see."""
+    from linli.people.models import TargetGroupTag
+
+    return list(TargetGroupTag.objects.filter(active=True, sensitivity__lte=scope_for(user).clearance))
 
 
 def coordinator_tasks(*, user, day: dt.date | None = None) -> QuerySet[Task]:

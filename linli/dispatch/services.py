@@ -193,6 +193,16 @@ def plan_coverage(*, plan: RecurringPlan, month_start: dt.date) -> tuple[int, in
     return len(served & {r.pk for r in residents}), len(residents)
 
 
+def plan_set_active(*, user, plan: RecurringPlan, active: bool) -> RecurringPlan:
+    """Pause a plan (no new occurrences are generated; those already made stay) or resume it."""
+    scope = scope_for(user)
+    if not scope.covers(plan.path, scope.resident_paths):
+        raise DomainError("not_found", _("Not found"))
+    RecurringPlan.objects.filter(pk=plan.pk).update(active=bool(active))
+    plan.active = bool(active)
+    return plan
+
+
 # --- the problem the engine solves ----------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.scoping import scope_for
 from linli.core.errors import DomainError
@@ -236,3 +236,95 @@ def task_from_demand(request, demand_pk: int):
         messages.error(request, str(exc.message))
         return redirect("demands:detail", pk=demand.pk)
     return redirect("dispatch:task", pk=task.pk)
+
+
+# --- recurring plans -------------------------------------------------------------------------------
+
+#: "Generate" on the plans page makes the occurrences of this many days from today.
+PLAN_PAGE_DAYS = 14
+
+
+def _month(raw: str | None) -> dt.date:
+    """The first day of the month ``YYYY-MM``; this month when missing or malformed."""
+    try:
+        return dt.datetime.strptime(raw or "", "%Y-%m").date()  # noqa: DTZ007 (a calendar month, no time)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _plans_url(month: dt.date) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('dispatch:plans')}?month={month:%Y-%m}"
+
+
+def plan_rows(plans, month: dt.date) -> list[dict]:
+    """Each plan with the month's visit rate: residents served at least once of those it covers."""
+    from django.utils.dates import WEEKDAYS
+
+    rows = []
+    for plan in plans:
+        served, covered = services.plan_coverage(plan=plan, month_start=month)
+        rows.append({
+            "plan": plan, "served": served, "covered": covered,
+            "rate": served * 100 // covered if covered else None, "below": served < covered,
+            "weekday": WEEKDAYS.get(plan.weekday) if plan.weekday is not None else "",
+        })
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plans(request):
+    """The coordinator's recurring plans with this month's coverage, and a form for a new one."""
+    from linli.dispatch.forms import PlanForm
+
+    _require_coordinator(request.user)
+    month = _month(request.GET.get("month"))
+    form = PlanForm(request.POST if request.method == "POST" else None, regions=sel.plan_regions(user=request.user),
+                    items=sel.plan_items(), tags=sel.plan_tags(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_create(
+                user=request.user, region=form.regions[data["region"]], item_code=data["item"], rule=data["rule"],
+                weekday=data["weekday"], day_of_month=data["day_of_month"], start_time=data["start_time"],
+                end_time=data["end_time"], target_tag_code=data["target_tag"] or None,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Plan created."))
+            return redirect(_plans_url(month))
+    nxt = (month + dt.timedelta(days=31)).replace(day=1)
+    return render(request, "dispatch/plans.html", {
+        "rows": plan_rows(sel.coordinator_plans(user=request.user), month), "form": form, "month": month,
+        "previous": (month - dt.timedelta(days=1)).replace(day=1), "next": nxt,
+        "horizon": PLAN_PAGE_DAYS,
+    })
+
+
+@login_required
+@require_POST
+def plan_generate(request, pk: int):
+    plan = sel.plan_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    try:
+        created = services.plan_generate(plan=plan, start=today, end=today + dt.timedelta(days=PLAN_PAGE_DAYS - 1))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, ngettext("%(n)s task generated for the next %(days)s days.",
+                                           "%(n)s tasks generated for the next %(days)s days.", created)
+                         % {"n": created, "days": PLAN_PAGE_DAYS})
+    return redirect(_plans_url(_month(request.POST.get("month"))))
+
+
+@login_required
+@require_POST
+def plan_active(request, pk: int):
+    plan = sel.plan_get(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.plan_set_active(user=request.user, plan=plan, active=active)
+    messages.success(request, _("Plan resumed.") if active else _("Plan paused: no new tasks are generated."))
+    return redirect(_plans_url(_month(request.POST.get("month"))))
