@@ -29,6 +29,7 @@ from linli.demo.demands import demo_demands
 from linli.demo.plan import DISTRICT_CODE, RegionSpec, district_spec, street_plan
 from linli.demo.population import HouseholdPlan, IdAllocator, community_households
 from linli.demo.providers import street_providers
+from linli.demo.rewards import demo_rewards
 from linli.demo.volunteers import demo_volunteers
 from linli.notifications.models import Notification
 from linli.people.models import Household, Resident, ResidentTag, TargetGroupTag
@@ -140,6 +141,7 @@ def demo_build(*, seed: int = DEFAULT_SEED, scale: int = 1, progress: Progress =
                                residents=written[mixed.code], hub=orgs["hub"])
                 summary.demands = demo_demands(rng=rng, community=mixed, residents=written[mixed.code])
                 summary.volunteers = demo_volunteers(rng=rng, community=mixed, residents=written[mixed.code])
+                demo_rewards(rng=rng, community=mixed)
             summary.streets += 1
             if index % step == 0 or index == scale:
                 progress(
@@ -294,10 +296,45 @@ def demo_reset(*, progress: Progress = _quiet) -> bool:
     return True
 
 
+def _delete_ledgers(path: str) -> None:
+    """The demo's ledgers, records and shop. Ledger rows are append-only (a PostgreSQL trigger
+    refuses DELETE); a demo reset, refused in production, lifts that for its own transaction."""
+    from linli.ledger.models import Account, Entry, PointRule, Transfer
+    from linli.records.models import Certificate, CorrectionRequest, ServiceRecord
+    from linli.shop.models import Donation, Redemption, ShopItem
+
+    accounts = list(Account.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    transfers = list(Transfer.objects.filter(entries__account_id__in=accounts).values_list("pk", flat=True).distinct())
+    Redemption.objects.filter(path__startswith=path).delete()
+    Donation.objects.filter(item__path__startswith=path).delete()
+    ShopItem.objects.filter(path__startswith=path).delete()
+    CorrectionRequest.objects.filter(record__path__startswith=path).delete()
+    Certificate.objects.filter(volunteer__region__path__startswith=path).delete()
+    ServiceRecord.objects.filter(path__startswith=path).update(reverses=None, corrects=None)
+    ServiceRecord.objects.filter(path__startswith=path).delete()
+    PointRule.objects.filter(path__startswith=path).delete()
+    with connection.cursor() as cursor:
+        pg = connection.vendor == "postgresql"
+        if pg:
+            cursor.execute("SET LOCAL linli.ledger_maintenance = 'on'")
+        for chunk in range(0, len(transfers), 5000):
+            ids = transfers[chunk:chunk + 5000]
+            marks = ",".join(["%s"] * len(ids))
+            # table names from the models, values as parameters
+            cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE transfer_id IN ({marks})", ids)  # noqa: S608
+            cursor.execute(f"UPDATE {Transfer._meta.db_table} SET reverses_id = NULL WHERE id IN ({marks})", ids)  # noqa: S608
+            cursor.execute(f"DELETE FROM {Transfer._meta.db_table} WHERE id IN ({marks})", ids)  # noqa: S608
+        if pg:
+            cursor.execute("SET LOCAL linli.ledger_maintenance = 'off'")
+    Account.objects.filter(pk__in=accounts).delete()
+
+
 def _delete_supply(path: str) -> None:
     """Dispatch records and volunteers go before the residents, users and regions they point to."""
     from linli.dispatch.models import Booking, MobilisationCall, Offer, Task
     from linli.supply.models import Team, Volunteer
+
+    _delete_ledgers(path)
 
     Booking.objects.filter(volunteer__region__path__startswith=path).delete()
     Offer.objects.filter(volunteer__region__path__startswith=path).delete()
