@@ -8,8 +8,14 @@ import pytest
 from linli.catalog.models import ServiceItem
 from linli.core.errors import DomainError
 from linli.ledger.models import Account, Ledger
-from linli.ledger.services import coins_gift, coins_spend, ledger_check, resident_account, volunteer_account
-from linli.ledger.tests.factories import confirmed, volunteer
+from linli.ledger.services import (
+    coins_gift,
+    coins_spend,
+    ledger_check,
+    resident_account,
+    volunteer_account,
+)
+from linli.ledger.tests.factories import confirmed
 from linli.people.models import Household
 from linli.supply.tests.factories import make_volunteer
 

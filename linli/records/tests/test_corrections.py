@@ -12,7 +12,12 @@ from linli.ledger.models import Ledger
 from linli.ledger.services import ledger_check, volunteer_account
 from linli.ledger.tests.factories import confirmed, points_rule, volunteer
 from linli.records.models import ServiceRecord
-from linli.records.services import correction_decide, correction_request, current_records, record_from_booking
+from linli.records.services import (
+    correction_decide,
+    correction_request,
+    current_records,
+    record_from_booking,
+)
 from linli.shop.services import redeem
 from linli.shop.tests.factories import stocked_item
 
@@ -102,8 +107,8 @@ def test_a_reversal_record_itself_cannot_be_corrected(world):
 
 
 def test_a_finished_booking_becomes_a_pending_record_capped_at_the_task_window(world):
-    from linli.dispatch.tests.test_offers import NOON, _offered, _task, _volunteer
     from linli.dispatch.services import offer_accept
+    from linli.dispatch.tests.test_offers import NOON, _offered, _task, _volunteer
 
     v = _volunteer(world, "zhao")
     task = _task(world)
