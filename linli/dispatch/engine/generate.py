@@ -15,9 +15,20 @@ def _iso(t: dt.datetime) -> str:
     return t.isoformat()
 
 
+#: The maximum distances (km) a volunteer is drawn from, unless told otherwise.
+MAX_KM = (0.5, 1.0, 1.5, 2.0, 3.0)
+
+
 def random_problem(seed: int, *, needs: int, volunteers: int, km: float = 3.0, max_slots: int = 3,
-                   skills: int = 4, weights: dict | None = None) -> dict:
-    """``needs`` and ``volunteers`` scattered over a square ``km`` wide around Huzhou, one day."""
+                   skills: int = 4, weights: dict | None = None, capacity: int | None = None,
+                   max_km: tuple[float, ...] = MAX_KM, volunteer_skills: int | None = None) -> dict:
+    """``needs`` and ``volunteers`` scattered over a square ``km`` wide around Huzhou, one day.
+
+    By default a volunteer takes 0 to 3 needs, goes as far as one of :data:`MAX_KM` and has 1 to
+    ``skills`` skills. ``capacity`` gives every volunteer that capacity instead, ``max_km`` the
+    distances to draw from, ``volunteer_skills`` the most skills a volunteer has. With the
+    defaults a seed gives the same instance as before these options existed; ``capacity`` alone
+    changes nothing else (the draw is still made, then replaced)."""
     rng = random.Random(seed)
     lat0, lon0 = 30.87, 120.09
     dlat = km / 111.2
@@ -43,9 +54,12 @@ def random_problem(seed: int, *, needs: int, volunteers: int, km: float = 3.0, m
         for _ in range(rng.randint(0, max_slots)):
             start = DAY + dt.timedelta(minutes=30 * rng.randint(12, 34))
             slots.append([_iso(start), _iso(start + dt.timedelta(minutes=30 * rng.randint(1, 10)))])
+        vol_skills = rng.sample(SKILLS[:skills], rng.randint(1, min(skills, volunteer_skills or skills)))
+        reach = rng.choice(max_km)
+        cap = rng.randint(0, 3)
         out_vols.append({
-            "id": f"v{i}", "lat": lat, "lon": lon, "skills": rng.sample(SKILLS[:skills], rng.randint(1, skills)),
-            "max_km": rng.choice((0.5, 1.0, 1.5, 2.0, 3.0)), "capacity": rng.randint(0, 3), "slots": slots,
+            "id": f"v{i}", "lat": lat, "lon": lon, "skills": vol_skills,
+            "max_km": reach, "capacity": cap if capacity is None else capacity, "slots": slots,
         })
     problem = {"needs": out_needs, "volunteers": out_vols}
     if weights is not None:
