@@ -115,6 +115,20 @@ def create_group(request, payload: GroupIn):
         person_in_charge=payload.person_in_charge, recipient=payload.recipient, confirm=payload.confirm))
 
 
+@router.get("/records/corrections", response=responses({200: list[CorrectionOut]}, errors=(401, 404)),
+            summary="Correction requests waiting for my unit")
+def list_corrections(request):
+    return list(sel.open_corrections(_recorder(request))[:500])
+
+
+@router.post("/records/corrections/{correction_id}/decide", response=responses({200: CorrectionOut}, errors=(400, 401, 404, 422)),
+             summary="Accept or refuse a correction request")
+def decide(request, correction_id: int, payload: DecideIn):
+    user = _recorder(request)
+    return services.correction_decide(user=user, request=sel.unit_correction(user, correction_id), accept=payload.accept,
+                                      reason=payload.reason)
+
+
 @router.patch("/records/{record_id}", response=responses({200: RecordOut}, errors=(400, 401, 404, 422)),
               summary="Complete a pending record")
 def complete(request, record_id: int, payload: CompleteIn):
@@ -134,20 +148,6 @@ def confirm(request, record_id: int):
 def discard(request, record_id: int, payload: ReasonIn):
     user = _recorder(request)
     return services.record_discard(user=user, record=sel.unit_record(user, record_id), reason=payload.reason)
-
-
-@router.get("/records/corrections", response=responses({200: list[CorrectionOut]}, errors=(401, 404)),
-            summary="Correction requests waiting for my unit")
-def list_corrections(request):
-    return list(sel.open_corrections(_recorder(request))[:500])
-
-
-@router.post("/records/corrections/{correction_id}/decide", response=responses({200: CorrectionOut}, errors=(400, 401, 404, 422)),
-             summary="Accept or refuse a correction request")
-def decide(request, correction_id: int, payload: DecideIn):
-    user = _recorder(request)
-    return services.correction_decide(user=user, request=sel.unit_correction(user, correction_id), accept=payload.accept,
-                                      reason=payload.reason)
 
 
 @router.get("/me/records", response=responses({200: list[RecordOut]}, errors=(401,)), summary="My service records")
