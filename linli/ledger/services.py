@@ -145,17 +145,28 @@ def _refuse(account: Account, amount: int):
 def transfer_reverse(*, transfer: Transfer, created_by=None, memo: str = "", spent_ok: bool = False) -> Transfer | None:
     """Post the mirror image of ``transfer`` (at most once). With ``spent_ok``, a holder who has
     already spent some of what they received gives back only what they still hold (points or coins
-    spent in good faith are not clawed back); ``None`` when nothing is left to give back."""
+    spent in good faith are not clawed back) and the issuer takes back that much less; the rest
+    (e.g. coins that went to donated time above the cap) is reversed in full. ``None`` when
+    nothing is left to give back."""
     entries = list(transfer.entries.select_related("account"))
     lines = [(e.account, -e.amount) for e in entries]
-    if spent_ok and len(entries) == 2:
+    if spent_ok:
         holder = next((a for a, n in lines if n < 0 and a.kind in HOLDER_KINDS), None)
         if holder is not None:
             holder.refresh_from_db(fields=["balance"])
-            back = min(-dict((a.pk, n) for a, n in lines)[holder.pk], holder.balance)
-            if back <= 0:
+            short = max(0, -dict((a.pk, n) for a, n in lines)[holder.pk] - holder.balance)
+            adjusted, left = [], short
+            for account, amount in lines:
+                if account.pk == holder.pk:
+                    amount += short
+                elif amount > 0 and left:
+                    cut = min(amount, left)
+                    amount, left = amount - cut, left - cut
+                if amount:
+                    adjusted.append((account, amount))
+            if len(adjusted) < 2:
                 return None
-            lines = [(a, -back if a.pk == holder.pk else back) for a, _n in lines]
+            lines = adjusted
     try:
         return transfer_post(ledger=transfer.ledger, kind=TransferKind.REVERSAL, lines=lines, reverses=transfer,
                              memo=memo or f"reverses #{transfer.pk}", source=transfer.source, created_by=created_by,
