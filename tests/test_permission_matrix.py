@@ -313,3 +313,73 @@ def test_plans_page_api_and_actions_hold_exactly_the_personas_plans(world, login
         )
         assert got == ((200, 302, 302) if visible else (404, 404, 404)), (persona, key)
     assert set(RecurringPlan.objects.filter(active=False).values_list("pk", flat=True)) == expected
+
+
+# --- hours, points, shop (M6) ----------------------------------------------------------------------
+# Volunteer 李 (grid A1) has a pending record of grid A1, a record confirmed by community A with an
+# open correction request, and a redemption at community A's shop. The unit's pages and API hold
+# them for the recorders covering them (community and grid workers, social workers, the
+# organisation admin of A) and for nobody else; community and grid workers keep their community's
+# shop and hand over only its goods; the books are read by recorders and officers.
+RECORD_SEES = {"grid_a1", "community_a", "social_a", "org_admin_a"}
+CORRECTION_SEES = RECORD_SEES - {"grid_a1"}  # a community-level record is beyond a grid worker
+SHOP_KEEPS = {"grid_a1", "grid_a2", "community_a", "community_b"}
+HANDS_OVER_A = SHOP_KEEPS - {"community_b"}
+BOOKS = {"grid_a1", "grid_a2", "community_a", "community_b", "social_a", "org_admin_a", "street", "district"}
+
+
+@pytest.fixture
+def rewards(world):
+    from linli.ledger.tests.factories import DAY, confirmed, volunteer
+    from linli.records.models import ServiceRecord
+    from linli.records.services import correction_request
+    from linli.shop.services import redeem
+    from linli.shop.tests.factories import give_points, stocked_item
+
+    vol = volunteer(world, "li")
+    pending = ServiceRecord.objects.create(volunteer=vol, activity="送餐", date=DAY, place="A1", content="送餐",
+                                           minutes=30, region=world.grid_a1, path=world.grid_a1.path,
+                                           person_in_charge="", due_on=DAY)
+    record = confirmed(world, vol, minutes=60)
+    correction = correction_request(user=vol.user, record=record, minutes=90, reason="少记了")
+    give_points(world, vol, 10)
+    redemption = redeem(user=vol.user, item=stocked_item(world, price=10))
+    return pending, correction, redemption
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_records_shop_and_books_are_404_outside_the_area(world, login, rewards, persona):
+    import json
+
+    pending, correction, redemption = rewards
+    client = login(world.users[persona])
+
+    def api_get(path):
+        return client.get(path).status_code
+
+    def api_post(path, body):
+        return client.post(path, data=json.dumps(body), content_type="application/json").status_code
+
+    records = client.get("/records/")
+    assert (records.status_code == 200) == (persona in RECORD_SEES | {"grid_a2", "community_b"}), persona
+    listed = {r.pk for r in records.context["records"]} if records.status_code == 200 else set()
+    assert listed == ({pending.pk} if persona in RECORD_SEES else set()), persona
+    record_page = client.get(f"/records/{pending.pk}/").status_code
+    decide = client.post(f"/records/corrections/{correction.pk}/", {"answer": "refuse", "reason": "x"}).status_code
+    api_decide = api_post(f"/api/records/corrections/{correction.pk}/decide", {"accept": False, "reason": "x"})
+    assert record_page == (200 if persona in RECORD_SEES else 404), persona
+    if persona in CORRECTION_SEES:
+        assert decide == 302, persona
+    else:
+        assert (decide, api_decide) == (404, 404), persona
+    correction.refresh_from_db()
+    assert correction.state == ("refused" if persona in CORRECTION_SEES else "pending"), persona
+
+    keeper = client.get("/shop/keeper/").status_code
+    pickup = api_post("/api/shop/pickup", {"region": world.community_a.code, "code": redemption.pickup_code})
+    assert keeper == (200 if persona in SHOP_KEEPS else 404), persona
+    redemption.refresh_from_db()
+    assert (pickup, redemption.state) == ((200, "picked_up") if persona in HANDS_OVER_A else (404, "reserved")), persona
+    books = (client.get("/ledger/").status_code, client.get("/ledger/export.xlsx?ledger=hours").status_code,
+             api_get("/api/ledger/trial-balance"), api_get("/api/ledger/timebank-export"))
+    assert books == ((200,) * 4 if persona in BOOKS else (404,) * 4), persona

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from linli.accounts.roles import Role
 from linli.accounts.scoping import minimal_paths
+from linli.regions.models import SEGMENT
 
 RECORDER_ROLES = frozenset({Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.SOCIAL_WORKER, Role.ORG_ADMIN})
 #: Roles that keep the community's 爱心铺 (stock, donations, pickups).
@@ -35,4 +36,5 @@ def recorder_covers(user, path: str) -> bool:
 
 
 def shopkeeper_covers(user, path: str) -> bool:
-    return any(path.startswith(p) for p in shopkeeper_paths(user))
+    """A community's shop is kept by its community workers and by the grid workers of its grids."""
+    return any(path.startswith(p[: 3 * SEGMENT]) for p in shopkeeper_paths(user))

@@ -11,7 +11,6 @@ from ninja import Field, Router, Schema, Status
 from linli.core.api_support import caller, responses
 from linli.ledger.selectors import own_volunteer
 from linli.records.permissions import shopkeeper_paths
-from linli.regions.selectors import region_for_input
 from linli.shop import selectors as sel
 from linli.shop import services
 
@@ -86,6 +85,16 @@ class MonthOut(Schema):
     points: int = Field(description="Points spent.")
 
 
+def _shop_region(code: str):
+    """The shop's community by code; whether the caller keeps it is the service's question (404)."""
+    from linli.regions.models import Region
+
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
 def _keeper(request):
     user = caller(request)
     if not shopkeeper_paths(user):
@@ -106,7 +115,7 @@ def list_items(request):
 @router.post("/shop/items", response=responses({201: ItemOut}, errors=(400, 401, 404, 422)), summary="Add an item")
 def create_item(request, payload: ItemIn):
     user = _keeper(request)
-    return Status(201, services.item_create(user=user, region=region_for_input(user=user, code=payload.region),
+    return Status(201, services.item_create(user=user, region=_shop_region(payload.region),
                                             name=payload.name, price=payload.price, description=payload.description))
 
 
@@ -165,7 +174,7 @@ def cancel(request, redemption_id: int, payload: CancelIn):
              summary="Hand over the goods for a pickup code")
 def pickup(request, payload: PickupIn):
     user = _keeper(request)
-    return services.pickup(user=user, region=region_for_input(user=user, code=payload.region), code=payload.code)
+    return services.pickup(user=user, region=_shop_region(payload.region), code=payload.code)
 
 
 @router.get("/shop/report", response=responses({200: list[MonthOut]}, errors=(401, 404)),

@@ -41,4 +41,4 @@ def test_pages_do_not_grow_with_rows(world, client):
     large = [_queries(client, u) for u in urls_vol]
     client.force_login(world.users["community_a"])
     large += [_queries(client, u) for u in urls_staff]
-    assert large == small, dict(zip(urls_vol + urls_staff, zip(small, large), strict=True))
+    assert large == small, dict(zip(urls_vol + urls_staff, zip(small, large, strict=True), strict=True))
