@@ -80,13 +80,45 @@ def books(request):
         top = accounts.filter(kind="volunteer").order_by("-balance")[:5]
         rows.append({"ledger": ledger, "trial": services.trial_balance(ledger.value), "by_kind": by_kind,
                      "top": [(mask_name(a.volunteer.name), a) for a in top]})
+    from linli.accounts.scoping import path_q
+    from linli.ledger.models import PointRule
+    from linli.records.permissions import recorder_paths
     from linli.records.selectors import open_corrections, unit_records
 
     return render(request, "ledger/books.html", {
-        "rows": rows, "problems": services.ledger_check() if request.GET.get("check") else None,
+        "rules": list(PointRule.objects.filter(path_q("path", sel.book_paths(request.user))).select_related("item", "region")),
+        "may_add_rule": bool(recorder_paths(request.user)), "rows": rows, "problems": services.ledger_check() if request.GET.get("check") else None,
         "overdue": unit_records(request.user, overdue=True).count(), "corrections": open_corrections(request.user).count(),
         "ledgers": Ledger,
     })
+
+
+@login_required
+@require_POST
+def add_rule(request):
+    """A new points rule for the recorder's area, from a date (rules are never edited once used)."""
+    import datetime as dt
+
+    from linli.records.permissions import recorder_paths
+    from linli.regions.models import Region
+
+    paths = recorder_paths(request.user)
+    if not paths:
+        raise Http404
+    try:
+        valid_from = dt.date.fromisoformat(request.POST.get("valid_from", ""))
+        per_hour, per_record = (int(request.POST.get(f) or 0) for f in ("per_hour", "per_record"))
+    except ValueError:
+        messages.error(request, _("Give whole numbers of points and the date as YYYY-MM-DD."))
+        return redirect("ledger:books")
+    try:
+        services.rule_create(user=request.user, region=Region.objects.get(path=paths[0]), name=request.POST.get("name", ""),
+                             per_hour=per_hour, per_record=per_record, valid_from=valid_from)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Points rule added."))
+    return redirect("ledger:books")
 
 
 @login_required

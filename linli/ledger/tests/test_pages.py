@@ -130,3 +130,17 @@ def test_the_books_balance_and_export(world, client):
     assert [(a["account"].split(":")[1][:1], a["balance_minutes"]) for a in document["accounts"]] == [("v", 60)]
     client.force_login(world.users["volunteer_a"])
     assert client.get("/ledger/").status_code == 404
+
+
+def test_a_recorder_adds_a_points_rule_on_the_books_page(world, client):
+    from linli.ledger.models import PointRule
+
+    client.force_login(world.users["community_a"])
+    client.post("/ledger/rules/", {"name": "每小时10分", "per_hour": "10", "per_record": "0", "valid_from": "2026-01-01"})
+    page = client.post("/ledger/rules/", {"name": "坏规则", "per_hour": "-1", "valid_from": "2026-01-01"},
+                       follow=True).content.decode()
+    assert "大于零的整数" in page
+    assert list(PointRule.objects.values_list("name", "per_hour", "path")) == [("每小时10分", 10, world.community_a.path)]
+    assert 'data-rule="' in client.get("/ledger/").content.decode()
+    client.force_login(world.users["street"])
+    assert client.post("/ledger/rules/", {"name": "x", "per_hour": "1", "valid_from": "2026-01-01"}).status_code == 404
