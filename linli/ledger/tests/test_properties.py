@@ -312,7 +312,12 @@ class Books(RuleBasedStateMachine):
 
     # --- the time bank ---------------------------------------------------------------------------
 
-    @rule(minutes=st.integers(1, 400))
+    @precondition(lambda self: self.expected["me", "coins"] > 0)
+    @rule()
+    def gift_all_my_coins_to_family(self):
+        self.gift_coins_to_family(self.expected["me", "coins"])
+
+    @rule(minutes=st.integers(1, CAP))
     def gift_coins_to_family(self, minutes):
         call = lambda: coins_gift(user=self.street.me.user, to_resident_id=self.street.member.pk, minutes=minutes)  # noqa: E731
         if minutes > self.expected["me", "coins"] or self.expected["member", "coins"] + minutes > CAP:
