@@ -12,15 +12,17 @@
    the cached balances in the same statement, so the books stay exact.
 3. At that size: balance lookups, sequential, ``--lookups`` each after a warm-up, for a random
    holder: ``volunteer_account(v, "points").balance`` (what the services read), the selectors
-   ``wallet(v)`` and ``history(v)`` (the 我的 page), and, for contrast, the sum of the account's
-   entries (what a balance would cost without the cache). p50 and p99.
+   ``wallet(v)`` and ``history(v)`` (the 我的 page; also, 20 times, for a newcomer with a single
+   entry), and, for contrast, the sum of the account's entries (what a balance would cost without
+   the cache), against ``SELECT 1`` as the baseline; each in blocks of its own, in four rounds.
+   p50 and p99.
 4. Throughput for ``--seconds`` each, ``--clients`` threads released together: a trivial baseline
    (``SELECT 1`` through Django's connection, one per thread) and ``linli.shop.services.redeem``
    called directly, each thread its own volunteer, round-robin over the five items. Then the same
    over HTTP (``GET /healthz`` against ``POST /api/shop/items/{id}/redeem``) to gunicorn with
    ``--workers`` sync workers (``--no-api`` to skip). req/s, p50, p99 and the ratio to the baseline,
    and, sampled from ``pg_stat_activity``, how many sessions were waiting for a row lock and where.
-5. Loads up to ``--deep`` entries (progress on stderr), VACUUM ANALYZE, and repeats 3 and 4.
+5. Loads up to ``--deep`` entries (progress on stderr), VACUUM ANALYZE, CHECKPOINT, and repeats 3 and 4.
 6. Checks the books: ``trial_balance`` of every ledger and ``ledger_check()`` (timed).
 
 Figures only; nothing here passes or fails. The client threads share the machine (and Python's
@@ -42,6 +44,8 @@ from run import ROOT, Server, _drop_database, _env, _fresh_database, _linli, _pc
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/linli_bench_ledger"
 BATCH = 500_000  # transfers per loading statement (a million entries)
+ROUNDS = 4  # lookups: each scenario's block this many times
+NEWCOMER_SAMPLES = 20  # a newcomer's history can take seconds on a large ledger
 
 LOAD_SQL = """
 WITH t AS (
@@ -90,6 +94,8 @@ class Setup:
             donation_receive(user=staff, item=item, donor_name="联华超市", donor_kind="business", quantity=10**8)
             self.items.append(item)
         self.holders = [make_volunteer(region=world.grid_a2, name=f"持有人{i}") for i in range(holders)]
+        self.newcomer = make_volunteer(region=world.grid_a2, name="新来的")  # one entry, whatever the ledger's size
+        points_bonus(user=staff, volunteer=self.newcomer, points=5, reason="欢迎")
         self.holder_accounts = [volunteer_account(v, Ledger.POINTS).pk for v in self.holders]
         self.fund = system_account(Ledger.POINTS, AccountKind.ISSUER, world.community_a).pk
         log(f"setup: the street, {clients} client volunteers, {holders} holders, 5 items "
@@ -124,6 +130,7 @@ def load_to(setup: Setup, total: int) -> float:
     with connection.cursor() as c:
         for table in ("ledger_entry", "ledger_transfer", "ledger_account"):
             c.execute(f"VACUUM ANALYZE {table}")
+        c.execute("CHECKPOINT")  # so the writes of the load do not overlap the measurements
     seconds = time.perf_counter() - started
     log(f"  loaded and vacuumed in {seconds:.0f} s")
     return seconds
@@ -133,30 +140,42 @@ def load_to(setup: Setup, total: int) -> float:
 
 
 def lookups(setup: Setup, count: int) -> dict[str, list[float]]:
+    from django.db import connection
     from django.db.models import Sum
 
     from linli.ledger import selectors
     from linli.ledger.models import Entry, Ledger
     from linli.ledger.services import volunteer_account
 
+    def select_1(_v) -> None:
+        with connection.cursor() as c:
+            c.execute("SELECT 1")
+            c.fetchone()
+
     rng = random.Random(11)
-    scenarios = {
-        "balance · volunteer_account(v).balance": lambda v: volunteer_account(v, Ledger.POINTS).balance,
-        "wallet · selectors.wallet(v)": lambda v: selectors.wallet(v).points,
-        "history · selectors.history(v), 50": lambda v: len(list(selectors.history(v))),
-        "uncached · sum of the account's entries": lambda v: Entry.objects.filter(
-            account__volunteer=v, account__ledger=Ledger.POINTS).aggregate(s=Sum("amount"))["s"],
+    holder = lambda: rng.choice(setup.holders)  # noqa: E731
+    newcomer = lambda: setup.newcomer  # noqa: E731
+    scenarios = {  # name: (call, whose, samples)
+        "baseline · SELECT 1": (select_1, holder, count),
+        "balance · volunteer_account(v).balance": (lambda v: volunteer_account(v, Ledger.POINTS).balance, holder, count),
+        "wallet · selectors.wallet(v)": (lambda v: selectors.wallet(v).points, holder, count),
+        "history · selectors.history(v), 50": (lambda v: len(list(selectors.history(v))), holder, count),
+        "history · a newcomer's (one entry)": (lambda v: len(list(selectors.history(v))), newcomer, NEWCOMER_SAMPLES),
+        "uncached · sum of the account's entries": (lambda v: Entry.objects.filter(
+            account__volunteer=v, account__ledger=Ledger.POINTS).aggregate(s=Sum("amount"))["s"], holder, count),
     }
-    for _ in range(20):  # warm-up
-        for call in scenarios.values():
-            call(rng.choice(setup.holders))
     out = {name: [] for name in scenarios}
-    for _ in range(count):  # interleaved, so a passing disturbance touches every scenario alike
-        v = rng.choice(setup.holders)
-        for name, call in scenarios.items():
-            started = time.perf_counter()
-            call(v)
-            out[name].append((time.perf_counter() - started) * 1000)
+    # Each scenario in a block of its own (a cheap query right after an expensive one pays for it on
+    # a small machine), the blocks in ROUNDS rounds so that a passing disturbance touches them all.
+    for _round in range(ROUNDS):
+        for name, (call, whose, samples) in scenarios.items():
+            for _ in range(min(10, samples)):  # warm-up
+                call(whose())
+            for _ in range(max(1, samples // ROUNDS)):
+                v = whose()
+                started = time.perf_counter()
+                call(v)
+                out[name].append((time.perf_counter() - started) * 1000)
     for name, latencies in out.items():
         log(f"  {name}: p50 {_pct(latencies, 50):.2f} ms, p99 {_pct(latencies, 99):.2f} ms")
     return out
