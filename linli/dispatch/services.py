@@ -300,7 +300,7 @@ def dispatch_open(*, path: str, day: dt.date, not_before: dt.datetime | None = N
     asked = set(Offer.objects.filter(task__in=tasks).values_list("task_id", "volunteer_id"))
     earlier = Counter(task_id for task_id, _v in asked)
     expires = timezone.now() + _offer_ttl()
-    offers = 0
+    offers, made = 0, []
     with transaction.atomic():
         for a in result.assignments:
             task, volunteer_id = by_task[a.need], int(a.volunteer[1:])
@@ -309,12 +309,13 @@ def dispatch_open(*, path: str, day: dt.date, not_before: dt.datetime | None = N
             if Task.objects.filter(pk=task.pk, state=TaskState.OPEN).update(state=TaskState.OFFERED) != 1:
                 continue  # another dispatcher (or a coordinator) got there first
             familiar = a.volunteer in task.familiar
-            Offer.objects.create(
+            made.append(Offer.objects.create(
                 task=task, volunteer_id=volunteer_id, rank=earlier[task.pk] + 1, distance_m=a.distance_m,
                 cost=a.distance_m - (problem.weights.familiar_bonus_m if familiar else 0), method="batch",
                 reasons=["optimal"] + (["familiar"] if familiar else []), expires_at=expires,
-            )
+            ).pk)
             offers += 1
+        _announce(made)
     return {"tasks": len(tasks), "offers": offers, "unassigned": len(tasks) - offers}
 
 
@@ -349,6 +350,26 @@ def task_candidates(task: Task, *, k: int = 5, only: int | None = None) -> list[
     return [(int(c.volunteer[1:]), c) for c in best]
 
 
+def _announce(offer_ids: list[int]) -> None:
+    """After commit, tell each volunteer of their new offer (in-app, and by SMS or WeChat through
+    the notification backends); an offer rolled back is never announced."""
+    if not offer_ids:
+        return
+
+    def send():
+        from linli.notifications.services import notify
+
+        for offer in Offer.objects.filter(pk__in=offer_ids).select_related("task__item", "volunteer__user"):
+            if offer.volunteer.user is None:
+                continue
+            start = timezone.localtime(offer.task.start)
+            notify(template="dispatch_offer", users=[offer.volunteer.user], link="/dispatch/me/", context={
+                "task": str(offer.task.label), "start": f"{start:%m-%d %H:%M}",
+                "expires": f"{timezone.localtime(offer.expires_at):%H:%M}"})
+
+    transaction.on_commit(send)
+
+
 def offer_next(task: Task) -> Offer | None:
     """Offer the task to the best volunteer not yet asked; back to open when there is none."""
     best = task_candidates(task, k=1)
@@ -361,6 +382,7 @@ def offer_next(task: Task) -> Offer | None:
                                  cost=c.cost, method="next_best", reasons=list(c.reasons),
                                  expires_at=timezone.now() + _offer_ttl())
     Task.objects.filter(pk=task.pk).update(state=TaskState.OFFERED)
+    _announce([offer.pk])
     return offer
 
 
@@ -556,10 +578,12 @@ def offer_make(*, user, task: Task, volunteer_id: int) -> Offer:
             if Task.objects.filter(pk=task.pk, state__in=[TaskState.OPEN, TaskState.NO_SHOW]).update(
                     state=TaskState.OFFERED) != 1:
                 raise not_open
-            return Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=task.offers.count() + 1,
-                                        distance_m=c.distance_m, cost=c.cost, method="chosen",
-                                        reasons=["chosen_by_coordinator", *c.reasons],
-                                        expires_at=timezone.now() + _offer_ttl())
+            offer = Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=task.offers.count() + 1,
+                                         distance_m=c.distance_m, cost=c.cost, method="chosen",
+                                         reasons=["chosen_by_coordinator", *c.reasons],
+                                         expires_at=timezone.now() + _offer_ttl())
+            _announce([offer.pk])
+            return offer
     except IntegrityError:
         raise not_open from None
 
@@ -609,9 +633,10 @@ def task_broadcast(*, user, task: Task, count: int = BROADCAST_DEFAULT) -> int:
             raise DomainError("no_candidates", _("No volunteer who has not been asked yet can take this task"))
         rank = task.offers.count()
         expires = timezone.now() + _offer_ttl()
-        Offer.objects.bulk_create([
+        made = Offer.objects.bulk_create([
             Offer(task=task, volunteer_id=volunteer_id, rank=rank + i, distance_m=c.distance_m, cost=c.cost,
                   method="broadcast", reasons=["broadcast", *c.reasons], expires_at=expires)
             for i, (volunteer_id, c) in enumerate(best, start=1)
         ])
+        _announce([o.pk for o in made if o.pk is not None])
     return len(best)

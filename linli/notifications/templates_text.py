@@ -55,4 +55,13 @@ TEMPLATES: dict[str, tuple[object, object]] = {
         _("Your correction request was answered"),
         _("Your request to correct the record “%(activity)s” of %(date)s was %(decision)s. %(reason)s"),
     ),
+    "dispatch_offer": (
+        _("A task for you: %(task)s"),
+        _("Can you help? %(task)s at %(start)s. Accept or decline on your task page before %(expires)s: "
+          "nobody is ever assigned without saying yes."),
+    ),
+    "record_confirmed": (
+        _("Your service was recorded"),
+        _("%(unit)s recorded your service “%(activity)s” on %(date)s: %(hours)s hours. Thank you!"),
+    ),
 }

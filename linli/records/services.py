@@ -186,6 +186,18 @@ def _confirm(record: ServiceRecord, user) -> None:
     record.refresh_from_db()
     _post(record, user)
     record.refresh_from_db()
+    _tell_volunteer(record)
+
+
+def _tell_volunteer(record: ServiceRecord) -> None:
+    user = record.volunteer.user
+    if user is None:
+        return
+    from linli.notifications.services import notify
+
+    context = {"unit": record.unit_name, "activity": record.activity, "date": record.date.isoformat(),
+               "hours": f"{record.minutes / 60:.1f}"}
+    transaction.on_commit(lambda: notify(template="record_confirmed", users=[user], link="/me/hours/", context=context))
 
 
 def _post(record: ServiceRecord, user) -> None:
