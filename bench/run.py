@@ -170,7 +170,7 @@ class Server:
                 with urllib.request.urlopen(self.base + "/accounts/login/", timeout=5) as r:  # noqa: S310
                     if r.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # refused, reset, or a cold worker past the timeout
                 time.sleep(0.2)
         raise SystemExit("gunicorn did not answer in time")
 

@@ -54,12 +54,20 @@ def wallet(volunteer) -> Wallet:
                   coins_minutes=balances.get(Ledger.COINS, 0), stars=star_level(hours), next_star_hours=next_star(hours))
 
 
-def history(volunteer, *, ledger: str | None = None, limit: int = 50) -> QuerySet[Entry]:
-    """The volunteer's latest entries, newest first, with the transfer that made each."""
-    qs = Entry.objects.filter(account__volunteer=volunteer)
+def history(volunteer, *, ledger: str | None = None, limit: int = 50) -> list[Entry]:
+    """The volunteer's latest entries, newest first, with the transfer that made each.
+
+    Each of the (at most three) accounts is read newest first from the (account, -id) index and
+    the pieces merged: one query over all the accounts at once let PostgreSQL walk the whole
+    entries table backwards (1.7 s for a newcomer at ten million entries, ``bench/ledger.py``)."""
+    accounts = Account.objects.filter(volunteer=volunteer)
     if ledger:
-        qs = qs.filter(account__ledger=ledger)
-    return qs.select_related("transfer", "account").order_by("-id")[:limit]
+        accounts = accounts.filter(ledger=ledger)
+    ids: list[int] = []
+    for account_id in accounts.values_list("pk", flat=True):
+        ids += Entry.objects.filter(account_id=account_id).order_by("-id").values_list("pk", flat=True)[:limit]
+    newest = sorted(ids, reverse=True)[:limit]
+    return list(Entry.objects.filter(pk__in=newest).select_related("transfer", "account").order_by("-id"))
 
 
 def book_paths(user) -> tuple[str, ...]:
