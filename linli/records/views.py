@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.accounts.scoping import prefix_q
 from linli.core.errors import DomainError
 from linli.ledger.views import _hours_to_minutes
 from linli.records import selectors as sel
 from linli.records import services
 from linli.records.permissions import recorder_paths
+from linli.regions.models import SEGMENT
 
 
 def _require_recorder(user):
@@ -74,7 +76,8 @@ def group(request):
     if not paths:
         raise Http404
     region = Region.objects.get(path=paths[0])
-    volunteers = Volunteer.objects.filter(region__path__startswith=region.path[:8], status="active").order_by("name")
+    street = region.path[: 2 * SEGMENT]  # a unit records volunteers of its street, as record_create allows
+    volunteers = Volunteer.objects.filter(prefix_q("region__path", street), status="active").order_by("name")
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
