@@ -40,15 +40,17 @@ class RolePolicy:
     edits_residents: bool
     edits_menu: bool
     imports_residents: bool
+    records_service: bool = False  # records, confirms and certifies volunteer service (谁组织谁记录)
+    keeps_shop: bool = False  # keeps the community's 爱心铺 (stock, donations, pickups)
 
 
 POLICIES: dict[str, RolePolicy] = {
     Role.RESIDENT: RolePolicy(False, False, False, PUBLIC, False, False, False),
     Role.VOLUNTEER: RolePolicy(False, False, False, PUBLIC, False, False, False),
-    Role.GRID_WORKER: RolePolicy(True, True, True, SENSITIVE, True, False, True),
-    Role.COMMUNITY_WORKER: RolePolicy(True, True, True, SENSITIVE, True, True, True),
-    Role.SOCIAL_WORKER: RolePolicy(True, True, True, RESTRICTED, False, False, False),
-    Role.ORG_ADMIN: RolePolicy(True, False, False, PUBLIC, False, False, False),
+    Role.GRID_WORKER: RolePolicy(True, True, True, SENSITIVE, True, False, True, records_service=True, keeps_shop=True),
+    Role.COMMUNITY_WORKER: RolePolicy(True, True, True, SENSITIVE, True, True, True, records_service=True, keeps_shop=True),
+    Role.SOCIAL_WORKER: RolePolicy(True, True, True, RESTRICTED, False, False, False, records_service=True),
+    Role.ORG_ADMIN: RolePolicy(True, False, False, PUBLIC, False, False, False, records_service=True),
     Role.STREET_OFFICER: RolePolicy(True, True, False, SENSITIVE, False, True, False),
     Role.DISTRICT_OFFICER: RolePolicy(True, True, False, SENSITIVE, False, True, False),
     Role.PLATFORM_ADMIN: RolePolicy(True, False, False, PUBLIC, False, True, False),

@@ -29,6 +29,8 @@ class Scope:
     import_paths: tuple[str, ...]
     edit_paths: tuple[str, ...]
     organisation_ids: frozenset[int]
+    record_paths: tuple[str, ...] = ()  # where the user records volunteer service
+    shop_paths: tuple[str, ...] = ()  # communities whose 爱心铺 the user keeps
 
     @property
     def is_staff_member(self) -> bool:
@@ -59,6 +61,9 @@ def scope_for(user) -> Scope:
         return cached
     memberships = list(user.memberships.filter(active=True).select_related("region"))
     roles, paths, residents, reveal, menu, imports, edits, orgs = set(), set(), set(), set(), set(), set(), set(), set()
+    records, shops = set(), set()
+    from linli.regions.models import SEGMENT
+
     clearance = PUBLIC
     for m in memberships:
         policy = POLICIES[m.role]
@@ -80,6 +85,10 @@ def scope_for(user) -> Scope:
             imports.add(path)
         if policy.edits_residents:
             edits.add(path)
+        if policy.records_service:
+            records.add(path)
+        if policy.keeps_shop:
+            shops.add(path[: 3 * SEGMENT])  # a grid worker keeps the shop of the grid's community
     if user.is_superuser:
         roles.add(Role.PLATFORM_ADMIN)
         paths = {""}
@@ -87,6 +96,7 @@ def scope_for(user) -> Scope:
     scope = Scope(
         frozenset(roles), minimal_paths(paths), minimal_paths(residents), minimal_paths(reveal), clearance,
         minimal_paths(menu), minimal_paths(imports), minimal_paths(edits), frozenset(orgs),
+        minimal_paths(records), minimal_paths(shops),
     )
     user._linli_scope = scope
     return scope

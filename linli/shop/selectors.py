@@ -22,11 +22,11 @@ def my_redemptions(user) -> QuerySet[Redemption]:
 
 
 def keeper_items(user) -> QuerySet[ShopItem]:
-    return ShopItem.objects.filter(path_q("path", tuple(community_path(p) for p in shopkeeper_paths(user)))).order_by("name")
+    return ShopItem.objects.filter(path_q("path", shopkeeper_paths(user))).order_by("name")
 
 
 def keeper_redemptions(user) -> QuerySet[Redemption]:
-    paths = tuple(community_path(p) for p in shopkeeper_paths(user))
+    paths = shopkeeper_paths(user)
     return Redemption.objects.filter(path_q("path", paths)).select_related("item", "volunteer").order_by("-id")
 
 
@@ -38,7 +38,7 @@ def recent_donors(path: str, limit: int = 10) -> QuerySet[Donation]:
 
 def monthly_report(user, months: int = 12) -> list[dict]:
     """Per month: donations (count, goods) and redemptions (count, goods, points), newest first."""
-    paths = tuple(community_path(p) for p in shopkeeper_paths(user))
+    paths = shopkeeper_paths(user)
     donations = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row for row in
                  Donation.objects.filter(path_q("item__path", paths)).annotate(month=TruncMonth("received_at"))
                  .values("month").annotate(n=Count("id"), goods=Sum("quantity"))}

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.errors import DomainError
 from linli.records.permissions import shopkeeper_paths
-from linli.regions.models import SEGMENT
 from linli.shop import selectors as sel
 from linli.shop import services
 
@@ -61,17 +60,16 @@ def cancel(request, pk: int):
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Cancelled: the points are back."))
-    return redirect(request.POST.get("next") == "keeper" and "shop:keeper" or "shop:index")
+    return redirect("shop:keeper" if request.POST.get("next") == "keeper" else "shop:index")
 
 
 def _keeper_region(user):
-    from linli.ledger.services import community_path
     from linli.regions.models import Region
 
-    paths = [p for p in shopkeeper_paths(user) if len(community_path(p)) == 3 * SEGMENT]
+    paths = shopkeeper_paths(user)  # community paths
     if not paths:
         raise Http404
-    return Region.objects.get(path=community_path(paths[0]))
+    return Region.objects.get(path=paths[0])
 
 
 @login_required
