@@ -12,13 +12,7 @@ from django.utils import timezone
 from linli.accounts.scoping import path_q, scope_for
 from linli.dispatch.models import Booking, MobilisationCall, Offer, OfferState, RecurringPlan, Task
 from linli.regions.models import SEGMENT, Level, Region
-from linli.supply.models import Volunteer
-
-
-def own_volunteer(user) -> Volunteer | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Volunteer.objects.filter(user=user).select_related("region").first()
+from linli.supply.selectors import volunteer_of
 
 
 def my_offers(*, user) -> QuerySet[Offer]:
@@ -47,7 +41,7 @@ def my_booking(*, user, pk: int) -> Booking:
 
 def open_calls(*, user) -> QuerySet[MobilisationCall]:
     """Calls still filling in the volunteer's street that they have not answered."""
-    volunteer = own_volunteer(user)
+    volunteer = volunteer_of(user)
     if volunteer is None:
         return MobilisationCall.objects.none()
     street = volunteer.region.path[: 2 * SEGMENT]

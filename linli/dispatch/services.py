@@ -541,9 +541,9 @@ def _check_eligible(call: MobilisationCall, volunteer: VolunteerRecord) -> None:
 
 def call_accept(*, call: MobilisationCall, user) -> Booking:
     """Book the volunteer if a place is left: the first ``quota`` who accept, never one more."""
-    volunteer = VolunteerRecord.objects.filter(user=user).select_related("region").first()
-    if volunteer is None:
-        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
+    from linli.supply.selectors import volunteer_required
+
+    volunteer = volunteer_required(user)
     _check_eligible(call, volunteer)
     try:
         with transaction.atomic():

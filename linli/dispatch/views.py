@@ -19,12 +19,13 @@ from linli.core.errors import DomainError
 from linli.dispatch import selectors as sel
 from linli.dispatch import services
 from linli.regions.selectors import region_get
+from linli.supply.selectors import volunteer_of
 
 
 @login_required
 @require_GET
 def my_day(request):
-    volunteer = sel.own_volunteer(request.user)
+    volunteer = volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers:register")
     return render(request, "dispatch/my_day.html", {

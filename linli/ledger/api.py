@@ -16,6 +16,7 @@ from linli.ledger import selectors as sel
 from linli.ledger import services
 from linli.ledger.models import Account, Ledger
 from linli.regions.selectors import region_for_input
+from linli.supply.selectors import volunteer_required
 
 router = Router(tags=["ledgers"])
 
@@ -99,22 +100,15 @@ class LedgerQuery(Schema):
     ledger: str | None = Field(None, description="hours, points or coins; all when omitted.")
 
 
-def _volunteer(user):
-    volunteer = sel.own_volunteer(user)
-    if volunteer is None:
-        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
-    return volunteer
-
-
 @router.get("/me/wallet", response=responses({200: WalletOut}, errors=(400, 401)), summary="My hours, points and coins")
 def my_wallet(request):
-    return sel.wallet(_volunteer(caller(request)))
+    return sel.wallet(volunteer_required(caller(request)))
 
 
 @router.get("/me/entries", response=responses({200: list[EntryOut]}, errors=(400, 401, 422)),
             summary="My latest ledger entries")
 def my_entries(request, query: Query[LedgerQuery]):
-    volunteer = _volunteer(caller(request))
+    volunteer = volunteer_required(caller(request))
     if query.ledger and query.ledger not in Ledger.values:
         raise DomainError("ledger_unknown", _("Unknown ledger"), field="ledger")
     return [{"id": e.pk, "transfer": e.transfer_id, "ledger": e.account.ledger, "kind": e.transfer.kind,

@@ -37,14 +37,6 @@ class Wallet:
         return round(self.coins_minutes / 60, 1)
 
 
-def own_volunteer(user):
-    from linli.supply.models import Volunteer
-
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Volunteer.objects.select_related("region", "resident").filter(user=user).first()
-
-
 def wallet(volunteer) -> Wallet:
     from linli.records.services import next_star, star_level
 

@@ -299,12 +299,10 @@ def family_of(volunteer):
 
 def coins_gift(*, user, to_resident_id: int, minutes) -> Transfer:
     """A volunteer gives coins to a family member (services only, never goods or cash)."""
-    from linli.supply.models import Volunteer
+    from linli.supply.selectors import volunteer_required
 
     minutes = check_amount(minutes, field="minutes")
-    volunteer = Volunteer.objects.select_related("region", "resident").filter(user=user).first()
-    if volunteer is None:
-        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
+    volunteer = volunteer_required(user)
     member = family_of(volunteer).filter(pk=to_resident_id).first()
     if member is None:
         raise DomainError("not_family", _("Coins can only be given to members of your household"), field="to")

@@ -20,6 +20,7 @@ from linli.ledger import selectors as sel
 from linli.ledger import services
 from linli.ledger.models import AccountKind, Ledger
 from linli.privacy.identifiers import mask_name
+from linli.supply.selectors import volunteer_of
 
 
 @login_required
@@ -28,7 +29,7 @@ def mine(request):
     """The volunteer's hours (never spent), points (for the shop) and time-bank coins, with history."""
     from linli.records.selectors import my_records
 
-    volunteer = sel.own_volunteer(request.user)
+    volunteer = volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers:register")
     return render(request, "ledger/mine.html", {

@@ -320,11 +320,9 @@ def _new_code() -> str:
 
 def certificate_issue(*, user) -> Certificate:
     """The volunteer's own certificate of every record that counts (free, at any time: §14)."""
-    from linli.supply.models import Volunteer
+    from linli.supply.selectors import volunteer_required
 
-    volunteer = Volunteer.objects.filter(user=user).select_related("region").first()
-    if volunteer is None:
-        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
+    volunteer = volunteer_required(user)
     records = list(current_records(volunteer))
     if not records:
         raise DomainError("no_records", _("You have no confirmed service records yet"))

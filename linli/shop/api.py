@@ -9,10 +9,10 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from linli.core.api_support import caller, responses
-from linli.ledger.selectors import own_volunteer
 from linli.records.permissions import shopkeeper_paths
 from linli.shop import selectors as sel
 from linli.shop import services
+from linli.supply.selectors import volunteer_of
 
 router = Router(tags=["shop"])
 
@@ -108,7 +108,7 @@ def list_items(request):
     user = caller(request)
     if shopkeeper_paths(user):
         return list(sel.keeper_items(user))
-    volunteer = own_volunteer(user)
+    volunteer = volunteer_of(user)
     return list(sel.shelf(volunteer)) if volunteer else []
 
 
@@ -144,7 +144,7 @@ def donate(request, item_id: int, payload: DonationIn):
              summary="Redeem an item for points (stock and points move together)")
 def redeem(request, item_id: int, payload: RedeemIn):
     user = caller(request)
-    volunteer = own_volunteer(user)
+    volunteer = volunteer_of(user)
     item = sel.shelf(volunteer).filter(pk=item_id).first() if volunteer else None
     if item is None:
         raise Http404

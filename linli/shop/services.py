@@ -76,18 +76,11 @@ def donation_receive(*, user, item: ShopItem, donor_name: str, donor_kind: str, 
     return donation
 
 
-def _volunteer(user):
-    from linli.supply.models import Volunteer
-
-    volunteer = Volunteer.objects.select_related("region").filter(user=user).first()
-    if volunteer is None:
-        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
-    return volunteer
-
-
 def redeem(*, user, item: ShopItem, quantity=1) -> Redemption:
     """Take the stock and the points together, or neither; the volunteer gets a pickup code."""
-    volunteer = _volunteer(user)
+    from linli.supply.selectors import volunteer_required
+
+    volunteer = volunteer_required(user)
     quantity = ledger.check_amount(quantity, field="quantity")
     if quantity > MAX_QUANTITY:
         raise DomainError("quantity_too_large", _("Take at most 20 at a time"), field="quantity")

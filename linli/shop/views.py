@@ -19,9 +19,10 @@ from linli.shop import services
 @login_required
 @require_GET
 def index(request):
-    from linli.ledger.selectors import own_volunteer, wallet
+    from linli.ledger.selectors import wallet
+    from linli.supply.selectors import volunteer_of
 
-    volunteer = own_volunteer(request.user)
+    volunteer = volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers:register")
     return render(request, "shop/index.html", {
@@ -33,9 +34,9 @@ def index(request):
 @login_required
 @require_POST
 def redeem(request, pk: int):
-    from linli.ledger.selectors import own_volunteer
+    from linli.supply.selectors import volunteer_of
 
-    volunteer = own_volunteer(request.user)
+    volunteer = volunteer_of(request.user)
     item = sel.shelf(volunteer).filter(pk=pk).first() if volunteer else None
     if item is None:
         raise Http404

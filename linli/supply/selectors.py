@@ -160,6 +160,26 @@ def volunteer_get(*, user, pk: int) -> Volunteer:
         raise Http404 from None
 
 
+def volunteer_of(user) -> Volunteer | None:
+    """The user's own volunteer record (with region and linked resident), or None: the light
+    lookup every volunteer-facing page and service starts from."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.select_related("region", "resident").filter(user=user).first()
+
+
+def volunteer_required(user) -> Volunteer:
+    """:func:`volunteer_of`, or a translated ``not_a_volunteer`` refusal."""
+    from django.utils.translation import gettext_lazy as _
+
+    from linli.core.errors import DomainError
+
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        raise DomainError("not_a_volunteer", _("Register as a volunteer first"))
+    return volunteer
+
+
 def volunteer_own(*, user) -> Volunteer | None:
     """The user's own volunteer record with everything the profile page shows, or None."""
     if user is None or not user.is_authenticated:
