@@ -89,10 +89,20 @@ def task_create_for_demand(*, user, demand, start: dt.datetime, end: dt.datetime
 
 def region_point(region: Region) -> tuple[Decimal | None, Decimal | None]:
     """The representative point of the region or of its nearest ancestor that has one."""
-    paths = [region.path[: i * SEGMENT] for i in range(1, len(region.path) // SEGMENT + 1)]
-    point = (Region.objects.filter(path__in=paths, lat__isnull=False, lon__isnull=False)
-             .order_by("-path").values_list("lat", "lon").first())
-    return point if point else (None, None)
+    return region_points([region.path])[region.path]
+
+
+def region_points(paths) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    """:func:`region_point` for many regions at once, in one query (path -> point)."""
+    paths = set(paths)
+    ancestors = {p[: i * SEGMENT] for p in paths for i in range(1, len(p) // SEGMENT + 1)}
+    known = dict(((path, (lat, lon)) for path, lat, lon in Region.objects.filter(
+        path__in=ancestors, lat__isnull=False, lon__isnull=False).values_list("path", "lat", "lon")))
+    out = {}
+    for p in paths:
+        hits = [p[: i * SEGMENT] for i in range(len(p) // SEGMENT, 0, -1) if p[: i * SEGMENT] in known]
+        out[p] = known[hits[0]] if hits else (None, None)
+    return out
 
 
 # --- recurring plans ----------------------------------------------------------------------------
@@ -166,10 +176,11 @@ def plan_generate(*, plan: RecurringPlan, start: dt.date, end: dt.date) -> int:
         raise DomainError("not_volunteer_work", _("This service is not done by volunteers"), field="item")
     residents = plan_residents(plan)
     familiar = _last_served([r.pk for r in residents])
+    points = region_points(r.region.path for r in residents)
     tasks = []
     for day in plan_dates(plan, start, end):
         for r in residents:
-            lat, lon = region_point(r.region)
+            lat, lon = points[r.region.path]
             if lat is None:
                 continue
             tasks.append(Task(

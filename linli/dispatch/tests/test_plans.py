@@ -92,3 +92,18 @@ def test_plans_over_the_api(world, login):
     assert login(world.users["community_b"]).post(
         f"/api/dispatch/plans/{plan['id']}/generate", data='{"start": "2026-11-01", "end": "2026-11-30"}',
         content_type="application/json").status_code == 404
+
+
+def test_generating_costs_the_same_queries_for_a_week_as_for_a_day(world, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan.rule = "daily"
+    plan.save(update_fields=["rule"])
+    counts = []
+    for days in (0, 6):
+        Task.objects.filter(plan=plan).delete()
+        with CaptureQueriesContext(connection) as ctx:
+            assert plan_generate(plan=plan, start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 2) + dt.timedelta(days=days)) == days + 1
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts  # the map points are looked up once, not per resident and day
