@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
@@ -28,13 +28,15 @@ def _reminders(now: dt.datetime) -> int:
     from linli.demands import notify as n
 
     sent = 0
-    share = settings.DEMAND_REMINDER_AT
-    for d in Demand.objects.filter(state__in=OPEN_STATES, reminded_at__isnull=True, due_at__isnull=False).only(
-        "pk", "created_at", "due_at"
-    ).iterator():
-        remind_at = d.created_at + (d.due_at - d.created_at) * share
-        if remind_at > now:
-            continue
+    # The deadline is set (at submission, and again on a reopen or complaint) to the urgency's hours
+    # after that moment; the reminder is due when the last (1 - share) of those hours begins. Asked
+    # of the database from due_at alone, so a reopened demand is not reminded at once, and only due
+    # demands are read (index on state, due_at).
+    left = 1 - settings.DEMAND_REMINDER_AT
+    due = Q()
+    for urgency, hours in settings.DEMAND_DEADLINE_HOURS.items():
+        due |= Q(urgency=urgency, due_at__lte=now + dt.timedelta(hours=hours * left))
+    for d in Demand.objects.filter(due, state__in=OPEN_STATES, reminded_at__isnull=True).only("pk").iterator():
         if Demand.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
             continue  # another worker got it
         full = n.load_demand(d.pk)

@@ -81,3 +81,19 @@ def test_the_follow_up_goes_out_after_resolution_once(world, settings):
     assert sweep(now=d.resolved_at + 48 * H)["followups"] == 1
     assert sweep(now=d.resolved_at + 49 * H)["followups"] == 0
     assert _recipients("demand_followup") == ["resident_a1"]
+
+
+def test_a_reopened_demand_is_reminded_at_three_quarters_of_its_new_deadline(world, settings):
+    settings.DEMAND_DEADLINE_HOURS = {1: 168, 2: 72, 3: 24, 4: 4}
+    d = submit(world, item="1001", description="家里需要打扫一下")
+    month = dt.timedelta(days=30)  # submitted a month ago, resolved, reminded back then
+    Demand.objects.filter(pk=d.pk).update(created_at=d.created_at - month, due_at=d.due_at - month,
+                                          reminded_at=d.created_at - month, state="resolved")
+    d = demand_transition(demand=Demand.objects.get(pk=d.pk), user=world.users["community_a"], action="reopen",
+                          reason="not_resolved")
+    d.refresh_from_db()
+    reopened_at = d.due_at - 72 * H
+    assert d.reminded_at is None
+    assert sweep(now=reopened_at + 1 * H)["reminders"] == 0  # was 1: measured from the old submission
+    assert sweep(now=reopened_at + 53 * H)["reminders"] == 0
+    assert sweep(now=reopened_at + 54 * H)["reminders"] == 1
