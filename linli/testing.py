@@ -101,9 +101,10 @@ def build_world() -> World:
     return World(district, street, a, b, a1, a2, m1, b1, r_a1, r_a2, r_b1, org, users)
 
 
-def run_together(n: int, work) -> list:
+def run_together(n: int, work, *, results: list | None = None) -> list:
     """Run ``work(i)`` for i in 0..n-1 on n threads released at the same moment (each with its own
-    database connection); returns each call's exception or None."""
+    database connection); returns each call's exception or None, and puts what each call returned
+    in ``results`` when given."""
     import threading
 
     from django.db import connections
@@ -114,7 +115,9 @@ def run_together(n: int, work) -> list:
     def run(i):
         try:
             barrier.wait()
-            work(i)
+            value = work(i)
+            if results is not None:
+                results[i] = value
         except Exception as exc:
             errors[i] = exc
         finally:

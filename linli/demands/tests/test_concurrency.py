@@ -7,17 +7,15 @@ of the same rules run on both.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from linli.catalog.models import ServiceItem
 from linli.core.errors import DomainError
 from linli.demands.models import Channel, Demand
 from linli.demands.services import DemandInput, demand_submit, demand_transition
 from linli.demands.tests.factories import submit
-from linli.testing import build_world
+from linli.testing import build_world, run_together
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="threads sharing row locks need PostgreSQL (runs in make test-postgres)",
@@ -30,23 +28,8 @@ def _input(world, text="想请人每天中午送一份饭"):
 
 
 def _run_together(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            errors[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results = [None] * n
+    errors = run_together(n, work, results=results)
     return results, errors
 
 

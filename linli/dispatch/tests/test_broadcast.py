@@ -18,8 +18,8 @@ from linli.dispatch.services import (
     offers_expire,
     task_broadcast,
 )
-from linli.dispatch.tests.test_offers import NOON, _task, _together, _volunteer, needs_postgres
-from linli.testing import build_world
+from linli.dispatch.tests.test_offers import NOON, _task, _volunteer, needs_postgres
+from linli.testing import build_world, run_together
 
 
 def _volunteers(world, n):
@@ -159,7 +159,7 @@ def test_eight_volunteers_accepting_a_broadcast_at_once_book_one():
     task = _task(world, start=NOON)
     assert task_broadcast(user=world.users["community_a"], task=task, count=8) == 8
     offers = {o.volunteer_id: o for o in Offer.objects.filter(task=task)}
-    errors = _together(8, lambda i: offer_accept(offer=offers[vols[i].pk], user=vols[i].user))
+    errors = run_together(8, lambda i: offer_accept(offer=offers[vols[i].pk], user=vols[i].user))
     assert sorted(getattr(e, "code", repr(e)) if e else "ok" for e in errors) == ["ok"] + ["task_taken"] * 7
     assert Booking.objects.count() == 1
     assert sorted(Offer.objects.values_list("state", flat=True)) == ["accepted"] + ["withdrawn"] * 7

@@ -4,11 +4,10 @@ clock, never two overlapping bookings, check-in before check-out, and the emerge
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from linli.core.errors import DomainError
 from linli.demands.tests.factories import submit
@@ -25,7 +24,7 @@ from linli.dispatch.services import (
     task_create_for_demand,
 )
 from linli.supply.tests.factories import make_volunteer
-from linli.testing import build_world, make_user
+from linli.testing import build_world, make_user, run_together
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 11, 24)  # a Tuesday
@@ -164,27 +163,6 @@ def test_a_call_books_the_first_n_and_checks_requirements(world):
     assert (call.filled, Booking.objects.filter(call=call).count()) == (2, 2)
 
 
-def _together(n, work):
-    barrier = threading.Barrier(n)
-    errors = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-        except Exception as exc:
-            errors[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return errors
-
-
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_accepts_of_overlapping_offers_book_one():
@@ -192,7 +170,7 @@ def test_concurrent_accepts_of_overlapping_offers_book_one():
     v = _volunteer(world, "only")
     tasks = [_task(world, start=NOON + dt.timedelta(minutes=10 * i)) for i in range(6)]
     offers = [_offered(t, v) for t in tasks]
-    errors = _together(6, lambda i: offer_accept(offer=offers[i], user=v.user))
+    errors = run_together(6, lambda i: offer_accept(offer=offers[i], user=v.user))
     assert sorted(getattr(e, "code", repr(e)) if e else "ok" for e in errors) == ["double_booked"] * 5 + ["ok"]
     assert Booking.objects.count() == 1
 
@@ -203,7 +181,7 @@ def test_twenty_volunteers_answer_a_call_for_five_at_once_and_five_are_booked():
     world = build_world()
     call = _call(world, 5)
     volunteers = [_volunteer(world, f"v{i}", insured_until=dt.date(2027, 1, 1)) for i in range(20)]
-    errors = _together(20, lambda i: call_accept(call=call, user=volunteers[i].user))
+    errors = run_together(20, lambda i: call_accept(call=call, user=volunteers[i].user))
     assert sorted(getattr(e, "code", repr(e)) if e else "ok" for e in errors) == ["call_full"] * 15 + ["ok"] * 5
     call = MobilisationCall.objects.get(pk=call.pk)
     assert (call.filled, Booking.objects.filter(call=call).count()) == (5, 5)

@@ -17,11 +17,10 @@ from linli.dispatch.tests.test_offers import (
     TZ,
     _offered,
     _task,
-    _together,
     _volunteer,
     needs_postgres,
 )
-from linli.testing import build_world
+from linli.testing import build_world, run_together
 
 ALL_WEEK = [(d, dt.time(0, 0), dt.time(23, 55)) for d in range(7)]
 
@@ -82,7 +81,7 @@ def test_two_dispatchers_at_once_offer_each_task_once():
     for i in range(6):
         _volunteer(world, f"v{i}", north_m=100 * i, weekly=ALL_WEEK)
     tasks = [_task(world, start=_at(1, 8 + i)) for i in range(4)]
-    errors = _together(2, lambda i: dispatch_due())
+    errors = run_together(2, lambda i: dispatch_due())
     assert errors == [None, None]
     assert sorted(Offer.objects.values_list("task_id", flat=True)) == sorted(t.pk for t in tasks)
     assert set(Task.objects.values_list("state", flat=True)) == {"offered"}
