@@ -28,14 +28,6 @@ class Wallet:
     stars: int
     next_star_hours: int | None
 
-    @property
-    def hours(self) -> float:
-        return round(self.hours_minutes / 60, 1)
-
-    @property
-    def coins(self) -> float:
-        return round(self.coins_minutes / 60, 1)
-
 
 def wallet(volunteer) -> Wallet:
     from linli.records.services import next_star, star_level

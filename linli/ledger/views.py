@@ -19,6 +19,7 @@ from linli.core.xlsx import xlsx_response
 from linli.ledger import selectors as sel
 from linli.ledger import services
 from linli.ledger.models import AccountKind, Ledger
+from linli.ledger.units import minutes_from_hours
 from linli.privacy.identifiers import mask_name
 from linli.supply.selectors import volunteer_of
 
@@ -44,21 +45,12 @@ def mine(request):
 def gift(request):
     try:
         services.coins_gift(user=request.user, to_resident_id=int(request.POST.get("to") or 0),
-                            minutes=_hours_to_minutes(request.POST.get("hours", "")))
+                            minutes=minutes_from_hours(request.POST.get("hours", "")))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Coins given. They can be used for services only."))
     return redirect("ledger:mine")
-
-
-def _hours_to_minutes(raw: str):
-    """Hours as typed (``1``, ``1.5``) to whole minutes; anything else is passed on to be refused."""
-    try:
-        minutes = float(raw) * 60
-    except ValueError:
-        return raw
-    return int(minutes) if minutes.is_integer() else minutes
 
 
 def _require_books(user) -> tuple[str, ...]:

@@ -34,6 +34,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from linli.ledger.units import hours_text as hours
+
 FONT = "STSong-Light"
 PLATFORM = "邻里社区服务平台"
 TITLE_CERTIFIED = "志愿服务记录证明"
@@ -77,9 +79,6 @@ def _local_day(moment) -> str:
     return _day(timezone.localtime(moment).date()) if moment else ""
 
 
-def hours(minutes: int) -> str:
-    """Service time in hours with one decimal, as printed and shown on the verification page."""
-    return f"{(minutes or 0) / 60:.1f}"
 
 
 def grouped(code: str) -> str:

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.regions.models import Level
+
 
 class RecordState(models.TextChoices):
     PENDING = "pending", _("Waiting for the organising unit")
@@ -91,14 +93,10 @@ class ServiceRecord(models.Model):
         return f"{self.activity} {self.date}"
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
-
-    @property
     def unit_name(self) -> str:
         if self.organisation_id:
             return self.organisation.name
-        return f"{self.region.name}居民委员会" if self.region.level == 3 else self.region.name
+        return f"{self.region.name}居民委员会" if self.region.level == Level.COMMUNITY else self.region.name
 
 
 class CorrectionState(models.TextChoices):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.errors import DomainError
 from linli.ledger import services as ledger
 from linli.ledger.models import AccountKind, Ledger, TransferKind
+from linli.ledger.units import hours_text
 from linli.records.models import (
     Certificate,
     CorrectionRequest,
@@ -25,7 +26,6 @@ from linli.records.models import (
 from linli.records.permissions import recorder_covers
 from linli.regions.models import SEGMENT
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 #: The longest service one record may hold (a day); longer work is several records.
 MAX_MINUTES = 24 * 60
 
@@ -87,7 +87,7 @@ def record_from_booking(booking) -> ServiceRecord | None:
     task = booking.task
     given = booking.checked_out_at - booking.checked_in_at
     minutes = max(1, min(int(given.total_seconds() // 60), int((task.end - task.start).total_seconds() // 60)))
-    day = booking.start.astimezone(SHANGHAI).date()
+    day = timezone.localdate(booking.start)
     try:
         with transaction.atomic():
             return ServiceRecord.objects.create(
@@ -146,10 +146,11 @@ def record_complete(*, user, record: ServiceRecord, minutes=None, activity: str 
     changes = {"recorder": user}
     if minutes is not None:
         changes["minutes"] = _check_minutes(minutes)
-    for field, value, limit in (("activity", activity, 120), ("place", place, 200), ("content", content, 2000),
-                                ("person_in_charge", person_in_charge, 50)):
+    for field, value, limit in (("activity", activity, 120), ("place", place, 200), ("content", content, 2000)):
         if value is not None:
             changes[field] = _text(value, field, limit)
+    if person_in_charge is not None:  # may stay blank while pending; confirming asks for it
+        changes["person_in_charge"] = person_in_charge.strip()[:50]
     if ServiceRecord.objects.filter(pk=record.pk, state=RecordState.PENDING).update(**changes) != 1:
         raise DomainError("record_not_pending", _("Only a record waiting for the organising unit can be changed"))
     record.refresh_from_db()
@@ -196,7 +197,7 @@ def _tell_volunteer(record: ServiceRecord) -> None:
     from linli.notifications.services import notify
 
     context = {"unit": record.unit_name, "activity": record.activity, "date": record.date.isoformat(),
-               "hours": f"{record.minutes / 60:.1f}"}
+               "hours": hours_text(record.minutes)}
     transaction.on_commit(lambda: notify(template="record_confirmed", users=[user], link="/me/hours/", context=context))
 
 

@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from linli.ledger.units import hours_text as hours
 from linli.privacy.identifiers import mask_name
-from linli.records.certificates import TITLE_CERTIFIED, TITLE_PLATFORM, grouped, hours
+from linli.records.certificates import TITLE_CERTIFIED, TITLE_PLATFORM, grouped
 from linli.records.models import Certificate
 from linli.records.permissions import recorder_covers
 

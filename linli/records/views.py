@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.accounts.scoping import prefix_q
 from linli.core.errors import DomainError
-from linli.ledger.views import _hours_to_minutes
+from linli.ledger.units import minutes_from_hours
 from linli.records import selectors as sel
 from linli.records import services
 from linli.records.permissions import recorder_paths
@@ -52,7 +52,7 @@ def detail(request, pk: int):
                 messages.success(request, _("The record will not count; it stays on file."))
                 return redirect("records:queue")
             record = services.record_complete(
-                user=request.user, record=record, minutes=_hours_to_minutes(request.POST.get("hours", "")),
+                user=request.user, record=record, minutes=minutes_from_hours(request.POST.get("hours", "")),
                 activity=request.POST.get("activity"), place=request.POST.get("place"),
                 content=request.POST.get("content"), person_in_charge=request.POST.get("person_in_charge"))
             if action == "confirm":
@@ -91,7 +91,7 @@ def group(request):
                 records = services.record_create(
                     user=request.user, volunteers=chosen, region=region, activity=request.POST.get("activity", ""),
                     date=day, place=request.POST.get("place", ""), content=request.POST.get("content", ""),
-                    minutes=_hours_to_minutes(request.POST.get("hours", "")),
+                    minutes=minutes_from_hours(request.POST.get("hours", "")),
                     person_in_charge=request.POST.get("person_in_charge", ""))
             except DomainError as exc:
                 messages.error(request, str(exc.message))
@@ -122,7 +122,7 @@ def ask_correction(request, pk: int):
     record = sel.my_record(request.user, pk)
     try:
         services.correction_request(user=request.user, record=record, reason=request.POST.get("reason", ""),
-                                    minutes=_hours_to_minutes(request.POST.get("hours", "")),
+                                    minutes=minutes_from_hours(request.POST.get("hours", "")),
                                     content=request.POST.get("content", ""))
     except DomainError as exc:
         messages.error(request, str(exc.message))

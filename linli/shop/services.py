@@ -13,7 +13,7 @@ from linli.core.errors import DomainError
 from linli.ledger import services as ledger
 from linli.ledger.models import AccountKind, Ledger, TransferKind
 from linli.records.permissions import shopkeeper_covers
-from linli.regions.models import Region
+from linli.regions.models import SEGMENT, Region
 from linli.shop.models import Donation, DonorKind, Redemption, RedemptionState, ShopItem
 
 #: The most of one item a volunteer takes in one redemption.
@@ -84,7 +84,7 @@ def redeem(*, user, item: ShopItem, quantity=1) -> Redemption:
     quantity = ledger.check_amount(quantity, field="quantity")
     if quantity > MAX_QUANTITY:
         raise DomainError("quantity_too_large", _("Take at most 20 at a time"), field="quantity")
-    if not item.active or not volunteer.region.path.startswith(item.path[:8]):
+    if not item.active or not volunteer.region.path.startswith(item.path[: 2 * SEGMENT]):
         raise DomainError("not_found", _("Not found"))
     points = item.price * quantity
     wallet = ledger.volunteer_account(volunteer, Ledger.POINTS)

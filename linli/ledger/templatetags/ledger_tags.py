@@ -1,15 +1,14 @@
 from django import template
 
+from linli.ledger.units import hours_text
+
 register = template.Library()
 
 
 @register.filter
 def hours(minutes) -> str:
-    """Minutes as hours with one decimal (the 办法 counts in hours; we store minutes)."""
-    try:
-        return f"{int(minutes) / 60:.1f}"
-    except (TypeError, ValueError):
-        return ""
+    """Minutes as hours with one decimal."""
+    return hours_text(minutes)
 
 
 @register.filter

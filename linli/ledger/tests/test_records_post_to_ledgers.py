@@ -16,13 +16,12 @@ def _balances(vol):
 
 
 def test_a_confirmed_record_posts_hours_points_and_coins(world):
-    points_rule(world, per_hour=10, per_record=5)
+    rule = points_rule(world, per_hour=10, per_record=5)
     vol = volunteer(world, "li")
     record = confirmed(world, vol, minutes=90)
     assert record.state == "confirmed"
     assert _balances(vol) == {"hours": 90, "points": 15 + 5, "coins": 90}
-    assert record.points_transfer.data == {"rules": [{"rule": record.points_transfer.data["rules"][0]["rule"],
-                                                      "name": "每小时积分", "points": 20}]}
+    assert record.points_transfer.data == {"rules": [{"rule": rule.pk, "name": "每小时积分", "points": 20}]}
     for ledger in Ledger.values:
         assert trial_balance(ledger) == {"entries": 0, "balances": 0, "accounts": 2}
     assert ledger_check() == []
