@@ -248,8 +248,10 @@ def _street_volunteers(path: str) -> list[VolunteerRecord]:
     )
 
 
-def engine_volunteers(records: list[VolunteerRecord], day: dt.date) -> list[Volunteer]:
-    """The engine's view of volunteers on ``day``: qualified skills, free slots, remaining capacity."""
+def engine_volunteers(records: list[VolunteerRecord], day: dt.date, *, load: dict[str, int] | None = None) -> list[Volunteer]:
+    """The engine's view of volunteers on ``day``: qualified skills, free slots, remaining capacity.
+    Given a ``load`` dict, it is filled with the tasks each already has that day and capacities are
+    left whole, as the shortlist wants them (it ranks by load and stops at capacity itself)."""
     start = dt.datetime.combine(day, dt.time.min, SHANGHAI)
     booked: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for b in Booking.objects.filter(volunteer__in=records, start__lt=start + dt.timedelta(days=1), end__gt=start):
@@ -261,9 +263,11 @@ def engine_volunteers(records: list[VolunteerRecord], day: dt.date) -> list[Volu
     out = []
     for v in records:
         taken = len(booked.get(v.pk, [])) + pending.get(v.pk, 0)
+        if load is not None and taken:
+            load[f"v{v.pk}"] = taken
         out.append(Volunteer(
             id=f"v{v.pk}", lat=float(v.lat), lon=float(v.lon), skills=frozenset(v.qualified_skill_codes(day)),
-            max_km=float(v.max_km), capacity=max(0, v.daily_capacity - taken),
+            max_km=float(v.max_km), capacity=v.daily_capacity if load is not None else max(0, v.daily_capacity - taken),
             slots=tuple(_free_windows(slots_between(v, day, day), booked.get(v.pk, []))),
         ))
     return out
@@ -357,7 +361,9 @@ def task_candidates(task: Task, *, k: int = 5, only: int | None = None) -> list[
                if v.pk not in asked and (only is None or v.pk == only)]
     if not records:
         return []
-    best = shortlist(engine_need(task), VolunteerIndex(engine_volunteers(records, day)), k=k)
+    load: dict[str, int] = {}
+    index = VolunteerIndex(engine_volunteers(records, day, load=load))
+    best = shortlist(engine_need(task), index, k=k, load=load)
     return [(int(c.volunteer[1:]), c) for c in best]
 
 

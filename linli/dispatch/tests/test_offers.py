@@ -219,3 +219,14 @@ def test_the_coordinator_shortlist_ranks_with_reasons(world, login):
     assert [(c["volunteer_id"], c["distance_m"], c["reasons"]) for c in got] == [
         (near.pk, 200, ["nearest", "light_load"]), (far.pk, 900, ["light_load"])]
     assert login(world.users["community_b"]).get(f"/api/dispatch/tasks/{task.pk}/shortlist").status_code == 404
+
+
+def test_the_shortlist_counts_what_a_volunteer_already_has_that_day(world):
+    from linli.dispatch.services import task_candidates
+
+    busy, free = _volunteer(world, "busy", north_m=100), _volunteer(world, "free", north_m=400)
+    earlier = _task(world, start=NOON - dt.timedelta(hours=2))
+    offer_accept(offer=_offered(earlier, busy), user=busy.user)  # busy has one booking that day
+    best = task_candidates(_task(world), k=2)
+    assert [(pk, c.reasons, c.cost - c.distance_m) for pk, c in best] == [
+        (free.pk, ("light_load",), 0), (busy.pk, ("nearest", "busy"), 500)]
