@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from linli.conf import (
     ImproperlyConfiguredEnv,
@@ -176,10 +175,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-NINJA_PAGINATION_PER_PAGE = 50
 PAGE_SIZE = 50
-
-LINLI_SITE_NAME = _("Linli")
 
 # --- background work (django-tasks) ------------------------------------------------------------
 # The embedded default keeps its queue in the database, so `make run` needs no other service; an

@@ -138,10 +138,6 @@ def scope_residents(qs: QuerySet, user) -> QuerySet:
     return qs.none()
 
 
-def scope_households(qs: QuerySet, user) -> QuerySet:
-    return qs.filter(path_q("region__path", scope_for(user).resident_paths))
-
-
 def scope_organisations(qs: QuerySet, user) -> QuerySet:
     scope = scope_for(user)
     q = path_q("region__path", scope.paths)

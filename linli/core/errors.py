@@ -27,16 +27,6 @@ class DomainError(ValueError):
         return data
 
 
-class NotFound(DomainError):
-    """An object that does not exist *or* lies outside the caller's region: both are a 404."""
-
-    def __init__(self, message=None):
-        from django.utils.translation import gettext_lazy as _
-
-        super().__init__("not_found", message or _("Not found"))
-
-
-
 def _interpolate(message, params: dict) -> str:
     return str(message) % params
 

@@ -136,20 +136,6 @@ def set_identifiers(resident: Resident, *, id_number: str, mobile: str) -> None:
     resident.mobile_hash = blind_index(mobile) if mobile else ""
 
 
-def household_get_or_create(*, number: str, region: Region, address_detail: str = "") -> Household:
-    number = number.strip()
-    household, created = Household.objects.get_or_create(
-        number=number, defaults={"region": region, "address_detail": address_detail},
-    )
-    if not created and not region.is_within(household.region) and not household.region.is_within(region):
-        raise DomainError(
-            "household_region_mismatch",
-            interpolate(_("Household %(number)s is registered in another region"), {"number": number}),
-            field="household",
-        )
-    return household
-
-
 REVEALABLE_FIELDS = {"id_number": _("ID number"), "mobile": _("mobile number")}
 
 

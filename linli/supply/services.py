@@ -279,15 +279,6 @@ def volunteer_update_profile(*, volunteer: Volunteer, data: ProfileInput) -> Vol
     return volunteer
 
 
-@transaction.atomic
-def volunteer_set_status(*, volunteer: Volunteer, status: str) -> Volunteer:
-    if status not in VolunteerStatus.values:
-        raise DomainError("status_invalid", _("Unknown volunteer status"), field="status")
-    volunteer.status = status
-    volunteer.save(update_fields=["status"])
-    return volunteer
-
-
 # --- availability -------------------------------------------------------------------------------
 
 

@@ -34,7 +34,6 @@ class VolunteerIndex:
         self.lon = np.array([v.lon for v in self.volunteers], dtype=np.float64)
         self.reach = np.array([v.max_km * 1000 for v in self.volunteers], dtype=np.float64)
         self.capacity = np.array([v.capacity for v in self.volunteers], dtype=np.int64)
-        self.ids = {v.id: i for i, v in enumerate(self.volunteers)}
 
 
 DEFAULT_WEIGHTS = Weights()
