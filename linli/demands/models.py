@@ -167,6 +167,11 @@ class Demand(models.Model):
         return f"{n[:4]}-{n[4:]}" if len(n) == TRACKING_LENGTH else n
 
 
+def normalise_tracking(raw: str) -> str:
+    """Tracking numbers are read out and typed: case, dashes and spaces do not matter."""
+    return (raw or "").strip().upper().replace("-", "").replace(" ", "")
+
+
 class DemandEvent(models.Model):
     """One line of a demand's history: a transition, a note, a reminder, an escalation."""
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from linli.accounts.scoping import path_q, prefix_q, scope_for
-from linli.demands.models import Demand
+from linli.demands.models import Demand, normalise_tracking
 from linli.demands.workflow import OPEN_STATES
 
 
@@ -86,7 +86,7 @@ def filtered_demands(*, user, filters: QueueFilter) -> QuerySet[Demand]:
         qs = qs.filter(crisis=True)
     if filters.assignee_org_id:
         qs = qs.filter(assignee_org_id=filters.assignee_org_id)
-    query = filters.query.strip().upper().replace("-", "")
+    query = normalise_tracking(filters.query)
     if query:
         qs = qs.filter(Q(tracking_number=query) | Q(resident__name__startswith=filters.query.strip()))
     return qs.select_related("item", "region", "community", "assignee_org", "resident")

@@ -36,6 +36,7 @@ from linli.demands.models import (
     Demand,
     DemandEvent,
     Urgency,
+    normalise_tracking,
 )
 from linli.demands.workflow import (
     BY_ACTION,
@@ -520,7 +521,7 @@ def demand_rate(*, demand: Demand, user, rating: int, comment: str = "", owner_v
 
 def demand_owner_check(*, tracking_number: str, mobile: str) -> Demand:
     """The demand a visitor without an account may follow: tracking number plus the mobile number."""
-    number = (tracking_number or "").strip().upper().replace("-", "").replace(" ", "")
+    number = normalise_tracking(tracking_number)
     try:
         mobile = parse_mobile(mobile)
     except IdentifierError:

@@ -16,7 +16,7 @@ from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
 from linli.demands import triage
 from linli.demands.forms import NoteForm, QueueFilterForm, RecordForm, TransitionForm, active_items
-from linli.demands.models import Demand
+from linli.demands.models import Demand, normalise_tracking
 from linli.demands.selectors import QueueFilter, demand_get, demand_queue, filtered_demands
 from linli.demands.services import (
     DemandInput,
@@ -179,7 +179,7 @@ def transition(request, pk: int):
         org = Organisation.objects.filter(pk=data["assignee_org"]).first() if data["assignee_org"] else None
         original = None
         if data["duplicate_of"]:
-            number = data["duplicate_of"].strip().upper().replace("-", "")
+            number = normalise_tracking(data["duplicate_of"])
             original = Demand.objects.filter(tracking_number=number, community=demand.community).first()
         try:
             demand_transition(demand=demand, user=request.user, action=data["action"], reason=data["reason"],

@@ -108,8 +108,10 @@ def _comma_list(raw: str | None) -> list[str]:
 
 
 def normalise_id(raw: str) -> str:
-    """Tracking numbers are read out and typed: case, dashes and spaces do not matter."""
-    return raw.strip().upper().replace("-", "").replace(" ", "")
+    """An Open311 service_request_id is a tracking number (see ``demands.models.normalise_tracking``)."""
+    from linli.demands.models import normalise_tracking
+
+    return normalise_tracking(raw)
 
 
 def _w3c_datetime(raw: str, name: str) -> dt.datetime | None:

@@ -96,3 +96,12 @@ def test_the_detail_page_moves_a_demand_and_shows_errors(world, login):
     assert (d.state, d.assignee_org) == ("assigned", world.org_a)
     stale = client.post(reverse("demands:transition", args=[d.pk]), {"action": "start", "version": d.version - 1})
     assert stale.status_code == 400
+
+
+def test_the_queue_finds_a_tracking_number_as_it_is_read_out(world):
+    from linli.demands.selectors import QueueFilter, filtered_demands
+
+    d = submit(world, item="1001", description="家里需要打扫一下")
+    n = d.tracking_number
+    for typed in (n, n.lower(), f"{n[:4]}-{n[4:]}", f" {n[:4]} {n[4:]} "):
+        assert list(filtered_demands(user=world.users["community_a"], filters=QueueFilter(query=typed))) == [d], typed
