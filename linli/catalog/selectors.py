@@ -12,6 +12,13 @@ from linli.regions.selectors import region_get, region_list
 from linli.supply.models import Organisation
 
 
+def active_items() -> QuerySet[ServiceItem]:
+    """The service items anyone may ask for now: the item and its category both active. Every
+    channel (pages, API, import, Open311) checks a code against this one set."""
+    return ServiceItem.objects.filter(active=True, category__active=True).select_related("category").order_by(
+        "category__sort_order", "category__code", "sort_order", "code")
+
+
 def catalog_tree(*, active_only: bool = False) -> list[ServiceCategory]:
     """Categories with their items prefetched (2 queries)."""
     items = ServiceItem.objects.order_by("sort_order", "code")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from linli.catalog.models import ServiceItem
+from linli.catalog.selectors import active_items
 from linli.core.api_support import caller, responses
 from linli.core.errors import DomainError
 from linli.demands import triage
@@ -224,7 +225,7 @@ def create_demand(request, payload: DemandIn, idempotency_key: str = Header("", 
         raise DomainError("region_required", _("Give a region or a resident"), field="region")
     item = None
     if payload.item:
-        item = ServiceItem.objects.filter(code=payload.item, active=True).first()
+        item = active_items().filter(code=payload.item).first()
         if item is None:
             raise DomainError("item_unknown", _("Unknown or withdrawn service item"), field="item")
     data = DemandInput(

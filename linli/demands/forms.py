@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.catalog.models import ServiceItem
 from linli.demands.models import DESCRIPTION_MAX, Channel, Consent, Urgency
 from linli.demands.workflow import Reason, State
 
@@ -113,8 +112,3 @@ class QueueFilterForm(forms.Form):
         super().__init__(data)
         self.grids = {g.code: g for g in grids}
         self.fields["grid"].choices = [("", _("All grids"))] + [(g.code, g.name) for g in grids]
-
-
-def active_items():
-    return ServiceItem.objects.filter(active=True, category__active=True).select_related("category").order_by(
-        "category__sort_order", "category__code", "sort_order", "code")

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import path_q, scope_for
 from linli.catalog.models import ServiceItem
+from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError, interpolate
 from linli.demands.models import DESCRIPTION_MAX, Channel, Consent, Urgency
 from linli.demands.services import DemandInput, SubmitResult, demand_note, demand_submit
@@ -187,7 +188,7 @@ def _date_from_text(text: str) -> dt.date:
 def item_lookup() -> dict[str, ServiceItem]:
     """Active service items by code, Chinese name and English name (case-folded)."""
     lookup: dict[str, ServiceItem] = {}
-    for item in ServiceItem.objects.filter(active=True).order_by("code"):
+    for item in active_items().order_by("code"):
         for key in (item.code, item.name, item.name_en):
             lookup.setdefault(key.strip().casefold(), item)
     return lookup

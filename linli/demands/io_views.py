@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from linli.catalog.models import ServiceItem
+from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
 from linli.core.xlsx import XLSX_MIME
 from linli.demands import importing
@@ -161,7 +161,7 @@ def template_xlsx(user) -> bytes:
 
     items = workbook.create_sheet("服务项目")
     items.append([gettext("Code"), gettext("Service item"), gettext("Category")])
-    for item in ServiceItem.objects.filter(active=True, category__active=True).select_related("category").order_by("code"):
+    for item in active_items().order_by("code"):
         items.append([item.code, item.name, item.category.name])
     items.column_dimensions["B"].width = 28
     items.column_dimensions["C"].width = 20

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from linli.catalog.models import MenuItem
+from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
-from linli.demands.forms import ComplainForm, RatingForm, ServeForm, TrackForm, active_items
+from linli.demands.forms import ComplainForm, RatingForm, ServeForm, TrackForm
 from linli.demands.models import Channel, Demand
 from linli.demands.services import (
     DemandInput,

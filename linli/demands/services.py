@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.roles import Role
 from linli.accounts.scoping import prefix_q, scope_for
 from linli.catalog.models import MenuItem, ServiceItem
+from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError, interpolate
 from linli.demands import triage
 from linli.demands.models import (
@@ -208,7 +209,7 @@ def _triage(data: DemandInput, text: str) -> tuple[ServiceItem, bool, int, list[
     if item is None:
         suggestions = triage.suggest_items(text, triage.load_default_lexicon(), limit=1)
         code = suggestions[0].item_code if suggestions else "9999"
-        item = ServiceItem.objects.filter(code=code, active=True).first() or ServiceItem.objects.get(code="9999")
+        item = active_items().filter(code=code).first() or ServiceItem.objects.get(code="9999")
         suggested = True
     elif not item.active:
         raise DomainError("item_unknown", _("Unknown or withdrawn service item"), field="item")

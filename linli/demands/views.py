@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.scoping import path_q, scope_for
+from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
 from linli.demands import triage
-from linli.demands.forms import NoteForm, QueueFilterForm, RecordForm, TransitionForm, active_items
+from linli.demands.forms import NoteForm, QueueFilterForm, RecordForm, TransitionForm
 from linli.demands.models import Demand, normalise_tracking
 from linli.demands.selectors import QueueFilter, demand_get, demand_queue, filtered_demands
 from linli.demands.services import (

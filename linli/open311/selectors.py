@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from linli.catalog.models import ServiceItem
+from linli.catalog.selectors import active_items
 from linli.core.errors import interpolate
 from linli.demands import triage
 from linli.demands.models import Demand, DemandEvent
@@ -81,12 +82,12 @@ def _service(item: ServiceItem) -> dict:
 
 
 def service_list() -> list[dict]:
-    items = ServiceItem.objects.filter(active=True, category__active=True).select_related("category").order_by("code")
+    items = active_items().order_by("code")
     return [_service(item) for item in items]
 
 
 def service_definition(code: str) -> dict:
-    if not ServiceItem.objects.filter(code=code, active=True, category__active=True).exists():
+    if not active_items().filter(code=code).exists():
         raise Open311Error(404, "service_code_unknown", interpolate(_("Unknown service_code %(code)s"), {"code": code[:20]}))
     return {"service_code": code, "attributes": []}
 

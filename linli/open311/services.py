@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.catalog.models import ServiceItem
+from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError, interpolate
 from linli.demands.models import DESCRIPTION_MAX, Channel
 from linli.demands.services import DemandInput, SubmitResult, demand_submit
@@ -135,7 +136,7 @@ def _item(params: Mapping[str, str]) -> ServiceItem:
     code = _param(params, "service_code")
     if not code:
         raise Open311Error(400, "service_code_required", _("service_code is required"))
-    item = ServiceItem.objects.filter(code=code, active=True).first()
+    item = active_items().filter(code=code).first()
     if item is None:
         raise Open311Error(
             400, "service_code_unknown",

@@ -166,3 +166,12 @@ def test_triage_suggests_an_item_and_finds_crisis_words(world, api):
     r = api("grid_a1").get("/api/triage", {"text": "楼道灯坏了。他说活着没意思"}).json()
     assert r["suggestions"][0]["item"]["code"] == "1103"
     assert (r["urgency"], r["crisis_phrases"]) == (4, ["活着没意思"])
+
+
+def test_an_item_of_a_withdrawn_category_is_refused_like_on_the_pages(world, api):
+    from linli.catalog.models import ServiceCategory
+
+    ServiceCategory.objects.filter(items__code="0102").update(active=False)
+    response = post(api("grid_a1"), "/api/demands", GOOD)
+    assert (response.status_code, response.json()["code"], response.json()["field"]) == (400, "item_unknown", "item")
+    assert Demand.objects.count() == 0
