@@ -77,13 +77,11 @@ def task_create_for_demand(*, user, demand, start: dt.datetime, end: dt.datetime
         lat, lon = region_point(demand.region)
     if lat is None or lon is None:
         raise DomainError("location_required", _("Give the place (latitude and longitude) of the task"), field="lat")
-    familiar = []
-    if demand.resident_id:
-        familiar = sorted({f"v{pk}" for pk in Booking.objects.filter(
-            task__demand__resident_id=demand.resident_id, checked_out_at__isnull=False).values_list("volunteer_id", flat=True)})
+    familiar = _last_served([demand.resident_id]).get(demand.resident_id, []) if demand.resident_id else []
     return Task.objects.create(
-        demand=demand, region=demand.region, path=demand.path, item=demand.item, lat=lat, lon=lon,
-        skills=skills, start=start, end=end, priority=min(5, max(1, demand.urgency + 1)), familiar=familiar,
+        demand=demand, resident_id=demand.resident_id, region=demand.region, path=demand.path, item=demand.item,
+        lat=lat, lon=lon, skills=skills, start=start, end=end, priority=min(5, max(1, demand.urgency + 1)),
+        familiar=familiar,
     )
 
 
@@ -156,7 +154,8 @@ def plan_residents(plan: RecurringPlan) -> list[Resident]:
 
 
 def _last_served(resident_ids: list[int]) -> dict[int, list[str]]:
-    """Resident id -> volunteer ids (``v12``) who completed a task for them, most recent first."""
+    """Resident id -> the last three volunteers (``v12``) who completed a task for them, most recent
+    first, whether the task came from a recurring plan or from a demand: the one rule of continuity."""
     out: dict[int, list[str]] = {}
     done = (Booking.objects.filter(task__resident_id__in=resident_ids, checked_out_at__isnull=False, no_show=False)
             .order_by("-start").values_list("task__resident_id", "volunteer_id"))

@@ -107,3 +107,21 @@ def test_generating_costs_the_same_queries_for_a_week_as_for_a_day(world, plan):
             assert plan_generate(plan=plan, start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 2) + dt.timedelta(days=days)) == days + 1
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts  # the map points are looked up once, not per resident and day
+
+
+def test_the_volunteer_who_served_a_demand_is_familiar_to_the_plan_and_back(world, plan):
+    from linli.demands.tests.factories import submit
+    from linli.dispatch.services import task_create_for_demand
+
+    helper = _volunteer(world, "helper", skills=("visit",))
+    demand = submit(world, item="0101", description="想有人来陪我聊聊天")
+    start = dt.datetime(2026, 11, 3, 9, 0, tzinfo=TZ)
+    first = task_create_for_demand(user=world.users["community_a"], demand=demand, start=start, end=start + dt.timedelta(hours=1))
+    assert first.resident == world.resident_a1
+    Booking.objects.create(task=first, volunteer=helper, start=first.start, end=first.end,
+                           checked_in_at=first.start, checked_out_at=first.end)
+    plan_generate(plan=plan, start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
+    assert Task.objects.get(plan=plan).familiar == [f"v{helper.pk}"]
+    again = task_create_for_demand(user=world.users["community_a"], demand=demand, start=start + dt.timedelta(days=7),
+                                   end=start + dt.timedelta(days=7, hours=1))
+    assert again.familiar == [f"v{helper.pk}"]
