@@ -90,7 +90,7 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_tags(obj) -> list:
-        return sorted(obj.visible_tags, key=lambda rt: (rt.tag.sort_order, rt.tag.code))
+        return obj.visible_tags
 
 
 class ResidentDetailOut(ResidentOut):

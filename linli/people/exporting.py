@@ -35,8 +35,7 @@ def export_headers() -> list[str]:
 
 
 def _tags_text(resident: Resident) -> str:
-    assigned = sorted(resident.visible_tags, key=lambda rt: (rt.tag.sort_order, rt.tag.code))
-    return "、".join(f"{rt.tag.name}:{rt.grade}" if rt.grade else rt.tag.name for rt in assigned)
+    return "、".join(f"{rt.tag.name}:{rt.grade}" if rt.grade else rt.tag.name for rt in resident.visible_tags)
 
 
 def export_rows(residents) -> Iterator[list]:

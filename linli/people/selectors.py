@@ -42,7 +42,8 @@ def resident_list(
             qs = qs.filter(id_number_tail=query)
         else:
             qs = qs.filter(name__startswith=query)
-    tags_qs = ResidentTag.objects.filter(tag__sensitivity__lte=scope_for(user).clearance).select_related("tag")
+    tags_qs = (ResidentTag.objects.filter(tag__sensitivity__lte=scope_for(user).clearance).select_related("tag")
+               .order_by("tag__sort_order", "tag__code"))  # one order for the pages, the API and the export
     return (
         qs.select_related("region")
         .prefetch_related(Prefetch("resident_tags", queryset=tags_qs, to_attr="visible_tags"))
