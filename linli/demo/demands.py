@@ -54,6 +54,9 @@ def demo_demands(*, rng: random.Random, community: Region, residents: list[Resid
     provider = Organisation.objects.filter(region=community, active=True).order_by("pk").first()
     items = {i.code: i for i in ServiceItem.objects.filter(code__in={c for c, _ in SAMPLES})}
     people = [r for r in residents if r.mobile][:2000]
+    regions = Region.objects.in_bulk({r.region_id for r in people})  # one query, not one per demand
+    for r in people:
+        r.region = regions[r.region_id]
     made = 0
     for n in range(count):
         code, text = SAMPLES[n % len(SAMPLES)]

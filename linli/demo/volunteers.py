@@ -72,6 +72,9 @@ def demo_volunteers(*, rng: random.Random, community: Region, residents: list[Re
     own = Resident.objects.filter(user=demo_user).first() if demo_user else None
     if own is not None and own not in chosen:
         chosen[0] = own
+    regions = Region.objects.in_bulk({r.region_id for r in chosen})  # one query, not one per volunteer
+    for r in chosen:
+        r.region = regions[r.region_id]
     made = 0
     for r in chosen:
         centre = centres.get(r.region.path[: 4 * SEGMENT], ORIGIN)
