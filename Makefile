@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/linli
 
-.PHONY: run test test-sqlite test-postgres install lint schema messages bench clean
+.PHONY: run test test-sqlite test-postgres test-future install lint schema messages bench clean
 
 $(STAMP): requirements/build.txt requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory lint schema
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-future
 
 test-sqlite: $(STAMP)
 	LINLI_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest -q
@@ -38,6 +39,12 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	LINLI_VAR_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) DB_CONN_MAX_AGE=0 $(PY) -m pytest -q
+
+## The suite without the browser, with the clock of the process one year ahead (libfaketime):
+## no test may pass or fail with the calendar.
+test-future: $(STAMP)
+	@command -v faketime >/dev/null || { echo "test-future: faketime is missing (apt-get install faketime)" >&2; exit 1; }
+	LINLI_VAR_DIR=$(CURDIR)/var/test faketime "$$(date -u -d '+1 year' '+%F %T')" $(PY) -m pytest -q -m "not browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check linli tests bench

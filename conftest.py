@@ -1,6 +1,22 @@
+import datetime as dt
+
 import pytest
+import time_machine
 
 from linli.testing import build_world
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """``@pytest.mark.clock("2026-11-24T09:00:00+08:00")`` starts the test's clock at that instant
+    (it then runs on): tests that name calendar days get the same answer in any year."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield None
+        return
+    instant = dt.datetime.fromisoformat(marker.args[0])
+    with time_machine.travel(instant, tick=marker.kwargs.get("tick", True)) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

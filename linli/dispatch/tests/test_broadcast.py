@@ -21,6 +21,8 @@ from linli.dispatch.services import (
 from linli.dispatch.tests.test_offers import NOON, _task, _volunteer, needs_postgres
 from linli.testing import build_world, run_together
 
+pytestmark = pytest.mark.clock("2026-11-24T08:00:00+08:00")  # the morning of the tasks in test_offers
+
 
 def _volunteers(world, n):
     """``n`` volunteers for meal delivery, 100 m, 200 m, … north of the task."""

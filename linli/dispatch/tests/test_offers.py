@@ -31,6 +31,8 @@ DAY = dt.date(2026, 11, 24)  # a Tuesday
 NOON = dt.datetime(2026, 11, 24, 11, 0, tzinfo=TZ)
 WEEKLY = [(1, dt.time(9, 0), dt.time(17, 0))]
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="threads sharing row locks need PostgreSQL")
+# The tests name Tuesday 24 November 2026 and run on that morning, whatever the calendar says.
+pytestmark = pytest.mark.clock("2026-11-24T08:00:00+08:00")
 
 
 def _volunteer(world, name, *, north_m=0, skills=("meal_delivery",), weekly=WEEKLY, **kw):

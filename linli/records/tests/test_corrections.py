@@ -106,6 +106,7 @@ def test_a_reversal_record_itself_cannot_be_corrected(world):
         assert caught.value.code == "record_not_correctable"
 
 
+@pytest.mark.clock("2026-11-24T08:00:00+08:00")
 def test_a_finished_booking_becomes_a_pending_record_capped_at_the_task_window(world):
     from linli.dispatch.services import offer_accept
     from linli.dispatch.tests.test_offers import NOON, _offered, _task, _volunteer

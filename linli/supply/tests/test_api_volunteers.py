@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from linli.core.tests.test_openapi import assert_shape
 from linli.supply.tests.factories import add_certificate, make_volunteer, t
 
 MON = dt.date(2026, 11, 23)
+pytestmark = pytest.mark.clock("2026-11-20T10:00:00+08:00")  # the Friday before MON
 
 
 def test_skills_vocabulary_has_stable_codes_and_certificate_gates(world, login):
