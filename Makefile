@@ -19,10 +19,11 @@ $(STAMP): requirements/build.txt requirements/lock.txt pyproject.toml
 install: $(STAMP)
 
 ## make run: install, migrate the embedded SQLite database under var/, load the demo once, serve.
+## The background worker runs supervised: started again if it ever exits.
 run: $(STAMP)
 	$(PY) -m linli migrate --noinput -v 0
 	$(PY) -m linli demo --if-empty
-	$(PY) -m linli worker -v 0 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m linli worker --supervise -v 0 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m linli runserver $(HOST):$(PORT)
 
 ## make test: system packages for the browser and spreadsheet tests, then the suite on SQLite and PostgreSQL.

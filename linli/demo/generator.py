@@ -34,6 +34,7 @@ from linli.demo.volunteers import demo_volunteers
 from linli.notifications.models import Notification
 from linli.people.models import Household, Resident, ResidentTag, TargetGroupTag
 from linli.people.services import set_identifiers
+from linli.privacy.crypto import blind_index
 from linli.privacy.models import AccessLog
 from linli.regions.models import Level, Region
 from linli.regions.services import decode_segment, encode_segment
@@ -350,7 +351,7 @@ def _delete_demands(path: str) -> None:
     are deleted here."""
     demands = Demand.objects.filter(path__startswith=path)
     mobiles = {d.contact_mobile for d in demands.exclude(contact_mobile="").only("contact_mobile")}
-    Notification.objects.filter(recipient__isnull=True, address__in=mobiles).delete()
+    Notification.objects.filter(recipient__isnull=True, address_hash__in={blind_index(m) for m in mobiles}).delete()
     DemandEvent.objects.filter(demand__path__startswith=path).delete()
     Demand.linked.through.objects.filter(from_demand__path__startswith=path).delete()
     Demand.objects.filter(path__startswith=path, duplicate_of__isnull=False).delete()

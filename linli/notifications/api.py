@@ -8,8 +8,10 @@ from ninja import Field, Query, Router, Schema
 
 from linli.core.api_support import (
     COUNT_DESCRIPTION,
+    IDS_MAX,
     NEXT_DESCRIPTION,
     PREVIOUS_DESCRIPTION,
+    Id,
     PageQuery,
     caller,
     paginate,
@@ -44,7 +46,7 @@ class InboxQuery(PageQuery):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Ids to mark read; omitted or null: all unread.")
+    ids: list[Id] | None = Field(None, max_length=IDS_MAX, description=f"Ids to mark read (at most {IDS_MAX}); omitted or null: all unread.")
 
 
 class MarkedOut(Schema):

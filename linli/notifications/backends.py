@@ -4,6 +4,11 @@
 :class:`LogBackend` for SMS and WeChat (it writes what would be sent to the log) and
 :class:`EmailBackend`, which sends through Django's e-mail settings (``EMAIL_URL``). A real SMS
 gateway or WeChat template-message sender is one class with a ``send`` method and a ``channel``.
+
+Each message carries its delivery key (``OutgoingMessage.key``, one per notification and backend).
+A real gateway adapter passes it as the gateway's own de-duplication id (e.g. the SMS ``OutId`` or
+a WeChat ``client_msg_id``), so a retry after a worker died mid-send cannot reach the person twice;
+e-mail uses it as the ``Message-ID``.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 logger = logging.getLogger("linli.notifications")
 
@@ -25,6 +30,8 @@ class OutgoingMessage:
     subject: str
     body: str
     urgent: bool
+    #: The delivery key (``linli-<notification>-<backend>``): the same on every retry of one delivery.
+    key: str = ""
 
 
 class Backend:
@@ -42,7 +49,7 @@ class LogSmsBackend(Backend):
     def send(self, message: OutgoingMessage) -> tuple[str, str]:
         if not message.mobile:
             return "skipped", ""
-        logger.info("SMS to %s: %s", message.mobile[:3] + "****" + message.mobile[-4:], message.body)
+        logger.info("SMS to %s [%s]: %s", message.mobile[:3] + "****" + message.mobile[-4:], message.key, message.body)
         return "sent", "logged"
 
 
@@ -66,5 +73,6 @@ class EmailBackend(Backend):
     def send(self, message: OutgoingMessage) -> tuple[str, str]:
         if not message.email:
             return "skipped", ""
-        send_mail(message.subject, message.body, None, [message.email], fail_silently=False)
+        headers = {"Message-ID": f"<{message.key}@linli>"} if message.key else {}
+        EmailMessage(message.subject, message.body, None, [message.email], headers=headers).send(fail_silently=False)
         return "sent", ""

@@ -39,7 +39,9 @@ def test_a_visitor_without_an_account_is_told_by_sms_in_chinese(world, django_ca
         d = submit(world, resident=None, item="1103", description="路灯坏了", contact_mobile="13912345678",
                    user=world.users["community_a"], channel="phone")
     message = Notification.objects.get(template="demand_received")
-    assert (message.recipient, message.address) == (None, "13912345678")
+    # Delivered: only the masked number stays (the full one was kept encrypted until then).
+    assert (message.recipient, message.address, message.address_masked) == (None, "", "139****5678")
+    assert message.delivery_done_at is not None
     assert message.subject == f"您的需求 {d.tracking_display} 已收到"
     deliveries = sorted(Delivery.objects.filter(notification=message).values_list("backend", "status"))
     assert deliveries == [("email", "skipped"), ("sms-log", "sent"), ("wechat-log", "skipped")]
@@ -50,10 +52,13 @@ def test_email_is_sent_through_django_mail(world, django_capture_on_commit_callb
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     User.objects.filter(pk=world.users["street"].pk).update(email="street@example.gov.cn")
     with django_capture_on_commit_callbacks(execute=True):
-        notify(template="demand_reminder", context={"tracking": "ABCD-2345", "item": "送餐", "due": "2026-11-24 10:00",
-                                                    "state": "已派单"}, users=[User.objects.get(username="street")])
+        (n,) = notify(template="demand_reminder", context={"tracking": "ABCD-2345", "item": "送餐",
+                                                           "due": "2026-11-24 10:00", "state": "已派单"},
+                      users=[User.objects.get(username="street")])
     assert [m.to for m in mail.outbox] == [["street@example.gov.cn"]]
     assert "ABCD-2345" in mail.outbox[0].subject
+    # The delivery key is the Message-ID: a repeat after a worker died is recognisably the same mail.
+    assert mail.outbox[0].extra_headers == {"Message-ID": f"<linli-{n.pk}-email@linli>"}
 
 
 def test_a_failing_backend_is_recorded_and_the_others_still_send(world, django_capture_on_commit_callbacks, settings):
