@@ -1,4 +1,5 @@
-"""Who hears about a demand, and when. Called after commit by the services and the deadline sweep.
+"""Who hears about a demand, and when. Called inside the transaction of the change by the services
+and the deadline sweep: the notification rows commit with the change (outbox), sending follows.
 
 - On submission: the resident gets the tracking number; a crisis demand alerts every social worker
   of the community at once (urgent); an assigned unit's admins hear of the new work.
@@ -42,7 +43,8 @@ def staff_of(d: Demand, roles: set[str], *, levels_up: int = 0) -> list[User]:
 
 def owner_targets(d: Demand) -> tuple[list[User], list[str]]:
     if d.resident_id and d.resident.user_id:
-        return [d.resident.user], []
+        # Read afresh: the language a person chose is theirs now, not what a caller's copy held.
+        return list(User.objects.filter(pk=d.resident.user_id)), []
     if d.created_by_id and d.channel in {"self_service", "api"}:
         return [d.created_by], []
     return [], ([d.contact_mobile] if d.contact_mobile else [])
@@ -52,8 +54,8 @@ def load_demand(pk: int) -> Demand:
     return Demand.objects.select_related("item", "community", "assignee_org", "resident", "created_by").get(pk=pk)
 
 
-def submitted(pk: int) -> None:
-    d = load_demand(pk)
+def submitted(d: Demand) -> None:
+    """``d`` as :func:`~linli.demands.services.demand_submit` built it, its relations in hand."""
     ctx = message_context(d)
     users, addresses = owner_targets(d)
     notify(template="demand_received", context=ctx, users=users, addresses=addresses, link=ctx["link"])

@@ -5,6 +5,12 @@ Every race is closed in the database: an offer is answered by a conditional UPDA
 a booking's time is claimed by unique (volunteer, quantum) rows; a call's quota by
 ``UPDATE … SET filled = filled + 1 WHERE filled < quota``. Each runs in one transaction with the
 writes that depend on it, so a refusal leaves nothing behind.
+
+**Lock order.** A write that locks several rows takes them in this order: the task (``_lock_task``
+or the conditional UPDATE of its state), its offers, the booking, the booking's time quanta, then
+what follows from it (the service record). Answers, expiries, no-shows and check-outs therefore
+never deadlock one another; should PostgreSQL still pick one as a deadlock or serialization
+victim, or the connection drop, ``atomic_retry`` runs the whole transaction again.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import prefix_q, scope_for
+from linli.core.db import atomic_retry
 from linli.core.errors import DomainError, interpolate
 from linli.dispatch.engine import Need, Problem, Volunteer, solve
 from linli.dispatch.engine.shortlist import Candidate, VolunteerIndex, shortlist
@@ -367,23 +374,20 @@ def task_candidates(task: Task, *, k: int = 5, only: int | None = None) -> list[
 
 
 def _announce(offer_ids: list[int]) -> None:
-    """After commit, tell each volunteer of their new offer (in-app, and by SMS or WeChat through
-    the notification backends); an offer rolled back is never announced."""
+    """Tell each volunteer of their new offer (in-app, and by SMS or WeChat through the notification
+    backends). The messages are written in the caller's transaction (outbox) and sent after it
+    commits: an offer rolled back is never announced, and a committed one always is."""
     if not offer_ids:
         return
+    from linli.notifications.services import notify
 
-    def send():
-        from linli.notifications.services import notify
-
-        for offer in Offer.objects.filter(pk__in=offer_ids).select_related("task__item", "volunteer__user"):
-            if offer.volunteer.user is None:
-                continue
-            start = timezone.localtime(offer.task.start)
-            notify(template="dispatch_offer", users=[offer.volunteer.user], link="/dispatch/me/", context={
-                "task": str(offer.task.label), "start": f"{start:%m-%d %H:%M}",
-                "expires": f"{timezone.localtime(offer.expires_at):%H:%M}"})
-
-    transaction.on_commit(send)
+    for offer in Offer.objects.filter(pk__in=offer_ids).select_related("task__item", "volunteer__user"):
+        if offer.volunteer.user is None:
+            continue
+        start = timezone.localtime(offer.task.start)
+        notify(template="dispatch_offer", users=[offer.volunteer.user], link="/dispatch/me/", context={
+            "task": str(offer.task.label), "start": f"{start:%m-%d %H:%M}",
+            "expires": f"{timezone.localtime(offer.expires_at):%H:%M}"})
 
 
 def offer_next(task: Task) -> Offer | None:
@@ -428,27 +432,31 @@ def offer_accept(*, offer: Offer, user) -> Booking:
     together or not at all. Of several volunteers asked at once (a broadcast), the first to accept
     is booked; the others' pending offers are withdrawn and a late one gets ``task_taken``."""
     _own_volunteer(user, offer)
-    now = timezone.now()
     try:
-        with transaction.atomic():
-            # The task first (the lock order of every answer): of two accepting at once, one wins.
-            if Task.objects.filter(pk=offer.task_id, state=TaskState.OFFERED).update(state=TaskState.BOOKED) != 1:
-                offer.refresh_from_db()
-                if offer.state == OfferState.WITHDRAWN or (offer.state == OfferState.PENDING and offer.expires_at > now):
-                    raise DomainError("task_taken", _("Someone else has already taken this task. Thank you!"))
-                _refuse_answer(offer, now)
-            answered = Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
-                state=OfferState.ACCEPTED, answered_at=now)
-            if answered != 1:
-                _refuse_answer(offer, now)
-            task = offer.task
-            booking = Booking.objects.create(task=task, offer=offer, volunteer=offer.volunteer, start=task.start, end=task.end)
-            _claim_time(booking)
-            Offer.objects.filter(task_id=task.pk, state=OfferState.PENDING).exclude(pk=offer.pk).update(
-                state=OfferState.WITHDRAWN, answered_at=now)
+        booking = _accept(offer, timezone.now())
     except IntegrityError:
         raise DomainError("double_booked", _("You are already booked at that time")) from None
     offer.refresh_from_db()
+    return booking
+
+
+@atomic_retry
+def _accept(offer: Offer, now: dt.datetime) -> Booking:
+    # The task first (the lock order of every answer): of two accepting at once, one wins.
+    if Task.objects.filter(pk=offer.task_id, state=TaskState.OFFERED).update(state=TaskState.BOOKED) != 1:
+        offer.refresh_from_db()
+        if offer.state == OfferState.WITHDRAWN or (offer.state == OfferState.PENDING and offer.expires_at > now):
+            raise DomainError("task_taken", _("Someone else has already taken this task. Thank you!"))
+        _refuse_answer(offer, now)
+    answered = Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
+        state=OfferState.ACCEPTED, answered_at=now)
+    if answered != 1:
+        _refuse_answer(offer, now)
+    task = offer.task
+    booking = Booking.objects.create(task=task, offer=offer, volunteer=offer.volunteer, start=task.start, end=task.end)
+    _claim_time(booking)
+    Offer.objects.filter(task_id=task.pk, state=OfferState.PENDING).exclude(pk=offer.pk).update(
+        state=OfferState.WITHDRAWN, answered_at=now)
     return booking
 
 
@@ -472,13 +480,16 @@ def _pass_on(task: Task) -> Offer | None:
 def offer_decline(*, offer: Offer, user, reason: str = "") -> Offer | None:
     """The volunteer declines (no reason needed); the task goes to the next best volunteer."""
     _own_volunteer(user, offer)
-    now = timezone.now()
-    with transaction.atomic():
-        _lock_task(offer.task_id)
-        if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
-                state=OfferState.DECLINED, answered_at=now, decline_reason=(reason or "")[:200]) != 1:
-            _refuse_answer(offer, now)
-        return _pass_on(offer.task)
+    return _decline(offer, timezone.now(), (reason or "")[:200])
+
+
+@atomic_retry
+def _decline(offer: Offer, now: dt.datetime, reason: str) -> Offer | None:
+    _lock_task(offer.task_id)
+    if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
+            state=OfferState.DECLINED, answered_at=now, decline_reason=reason) != 1:
+        _refuse_answer(offer, now)
+    return _pass_on(offer.task)
 
 
 def offers_expire(now: dt.datetime | None = None) -> int:
@@ -486,13 +497,17 @@ def offers_expire(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     for offer in Offer.objects.filter(state=OfferState.PENDING, expires_at__lte=now).select_related("task"):
-        with transaction.atomic():
-            _lock_task(offer.task_id)
-            if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING).update(state=OfferState.EXPIRED) != 1:
-                continue
-            _pass_on(offer.task)
-            done += 1
+        done += _expire(offer)
     return done
+
+
+@atomic_retry
+def _expire(offer: Offer) -> int:
+    _lock_task(offer.task_id)
+    if Offer.objects.filter(pk=offer.pk, state=OfferState.PENDING).update(state=OfferState.EXPIRED) != 1:
+        return 0  # answered or expired by another worker meanwhile
+    _pass_on(offer.task)
+    return 1
 
 
 # --- the day: check-in and check-out -------------------------------------------------------------
@@ -501,28 +516,45 @@ def offers_expire(now: dt.datetime | None = None) -> int:
 def booking_check_in(*, booking: Booking, user) -> Booking:
     if booking.volunteer.user_id != getattr(user, "pk", None):
         raise DomainError("not_found", _("Not found"))
-    if Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now()) != 1:
-        raise DomainError("already_checked_in", _("You have already checked in"))
+    _check_in(booking)
     booking.refresh_from_db()
     return booking
 
 
+@atomic_retry
+def _check_in(booking: Booking) -> None:
+    if Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now()) != 1:
+        raise DomainError("already_checked_in", _("You have already checked in"))
+
+
 def booking_check_out(*, booking: Booking, user) -> Booking:
+    """The booking checked out, the task done and the pending service record made: all three in one
+    transaction, or none (the volunteer can simply check out again). A check-out left half-done by
+    an earlier version (checked out, no record) is completed by checking out again."""
     if booking.volunteer.user_id != getattr(user, "pk", None):
         raise DomainError("not_found", _("Not found"))
     if booking.checked_in_at is None:
         raise DomainError("not_checked_in", _("Check in before you check out"))
+    _check_out(booking)
+    booking.refresh_from_db()
+    return booking
+
+
+@atomic_retry
+def _check_out(booking: Booking) -> None:
+    from linli.records.models import ServiceRecord
+    from linli.records.services import record_from_booking
+
+    if booking.task_id:
+        _lock_task(booking.task_id)  # the task, then the booking (the lock order)
     if Booking.objects.filter(pk=booking.pk, checked_out_at__isnull=True).update(checked_out_at=timezone.now()) != 1:
-        raise DomainError("already_checked_out", _("You have already checked out"))
+        if booking.task_id is None or ServiceRecord.objects.filter(booking_id=booking.pk).exists():
+            raise DomainError("already_checked_out", _("You have already checked out"))
     if booking.task_id:
         Task.objects.filter(pk=booking.task_id).update(state=TaskState.DONE)
-    booking.refresh_from_db()
-    if booking.task_id:
+        booking.refresh_from_db()
         # The service record the organising unit completes and confirms (M6).
-        from linli.records.services import record_from_booking
-
         record_from_booking(booking)
-    return booking
 
 
 # --- emergency mobilisation ----------------------------------------------------------------------
@@ -562,16 +594,21 @@ def call_accept(*, call: MobilisationCall, user) -> Booking:
     volunteer = volunteer_required(user)
     _check_eligible(call, volunteer)
     try:
-        with transaction.atomic():
-            if MobilisationCall.objects.filter(pk=call.pk, closed_at__isnull=True, filled__lt=F("quota")).update(
-                    filled=F("filled") + 1) != 1:
-                raise DomainError("call_full", _("Enough people have already answered this call. Thank you!"))
-            booking = Booking.objects.create(call=call, volunteer=volunteer, start=call.start, end=call.end)
-            _claim_time(booking)
+        booking = _take_place(call, volunteer)
     except IntegrityError:
         if Booking.objects.filter(call=call, volunteer=volunteer).exists():
             raise DomainError("already_answered", _("You have already answered this call")) from None
         raise DomainError("double_booked", _("You are already booked at that time")) from None
+    return booking
+
+
+@atomic_retry
+def _take_place(call: MobilisationCall, volunteer: VolunteerRecord) -> Booking:
+    if MobilisationCall.objects.filter(pk=call.pk, closed_at__isnull=True, filled__lt=F("quota")).update(
+            filled=F("filled") + 1) != 1:
+        raise DomainError("call_full", _("Enough people have already answered this call. Thank you!"))
+    booking = Booking.objects.create(call=call, volunteer=volunteer, start=call.start, end=call.end)
+    _claim_time(booking)
     return booking
 
 
@@ -589,19 +626,22 @@ def offer_make(*, user, task: Task, volunteer_id: int) -> Offer:
         raise DomainError("volunteer_unsuitable", _("This volunteer cannot take this task (skills, distance, time or already asked)"))
     _pk, c = best[0]
     try:
-        with transaction.atomic():
-            # Claim the task first: of two coordinators asking at once, one wins.
-            if Task.objects.filter(pk=task.pk, state__in=[TaskState.OPEN, TaskState.NO_SHOW]).update(
-                    state=TaskState.OFFERED) != 1:
-                raise not_open
-            offer = Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=task.offers.count() + 1,
-                                         distance_m=c.distance_m, cost=c.cost, method="chosen",
-                                         reasons=["chosen_by_coordinator", *c.reasons],
-                                         expires_at=timezone.now() + _offer_ttl())
-            _announce([offer.pk])
-            return offer
+        return _make_offer(task, volunteer_id, c, not_open)
     except IntegrityError:
         raise not_open from None
+
+
+@atomic_retry
+def _make_offer(task: Task, volunteer_id: int, c: Candidate, not_open: DomainError) -> Offer:
+    # Claim the task first: of two coordinators asking at once, one wins.
+    if Task.objects.filter(pk=task.pk, state__in=[TaskState.OPEN, TaskState.NO_SHOW]).update(
+            state=TaskState.OFFERED) != 1:
+        raise not_open
+    offer = Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=task.offers.count() + 1,
+                                 distance_m=c.distance_m, cost=c.cost, method="chosen",
+                                 reasons=["chosen_by_coordinator", *c.reasons], expires_at=timezone.now() + _offer_ttl())
+    _announce([offer.pk])
+    return offer
 
 
 def booking_no_show(*, user, booking: Booking) -> Offer | None:
@@ -614,13 +654,19 @@ def booking_no_show(*, user, booking: Booking) -> Offer | None:
         raise DomainError("checked_in", _("The volunteer checked in"))
     if timezone.now() < booking.start:
         raise DomainError("not_started", _("The task has not started yet"))
-    with transaction.atomic():
-        if Task.objects.filter(pk=task.pk, state=TaskState.BOOKED).update(state=TaskState.NO_SHOW) != 1:
-            raise DomainError("task_not_booked", _("This task is not booked"))
-        BookingQuantum.objects.filter(booking=booking).delete()
-        Booking.objects.filter(pk=booking.pk).update(no_show=True)
-        task.refresh_from_db()
-        return offer_next(task)
+    return _no_show(task, booking)
+
+
+@atomic_retry
+def _no_show(task: Task, booking: Booking) -> Offer | None:
+    # The task, then the booking (the lock order); a volunteer who has checked in meanwhile stays booked.
+    if Task.objects.filter(pk=task.pk, state=TaskState.BOOKED).update(state=TaskState.NO_SHOW) != 1:
+        raise DomainError("task_not_booked", _("This task is not booked"))
+    if Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(no_show=True) != 1:
+        raise DomainError("checked_in", _("The volunteer checked in"))
+    BookingQuantum.objects.filter(booking=booking).delete()
+    task.refresh_from_db()
+    return offer_next(task)
 
 
 #: A broadcast asks this many volunteers at once unless told otherwise, and never more than the maximum.

@@ -5,7 +5,10 @@ is in the transfer's ledger, then, in one transaction, writes the transfer and i
 moves each cached balance with a conditional UPDATE (``WHERE balance >= amount`` for a holder
 paying, ``WHERE balance <= cap - amount`` for a capped account receiving). If any condition fails
 nothing is written. Accounts are updated in id order, so two transfers touching the same accounts
-never deadlock on PostgreSQL.
+never deadlock on PostgreSQL; callers that lock other rows too lock them *before* the accounts
+(e.g. the shop: the item, then the accounts). ``transfer_post`` and ``coins_issue`` run in
+``atomic_retry``: on their own they are run again after a deadlock or a dropped connection; inside
+a caller's transaction the caller's ``atomic_retry`` does that.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.db import atomic_retry
 from linli.core.errors import DomainError, interpolate
 from linli.ledger.models import (
     HOLDER_KINDS,
@@ -118,18 +122,23 @@ def transfer_post(*, ledger: str, kind: str, lines, memo: str = "", source: str 
     if ledger == Ledger.HOURS and kind != TransferKind.REVERSAL and any(
             n < 0 and a.kind in HOLDER_KINDS for a, n in lines):
         raise DomainError("hours_not_spendable", _("Recorded service hours are never spent or transferred"))
-    with transaction.atomic():
-        transfer = Transfer.objects.create(ledger=ledger, kind=kind, memo=memo[:200], source=source, data=data or {},
-                                           created_by=created_by, reverses=reverses)
-        Entry.objects.bulk_create([Entry(transfer=transfer, account=a, amount=n) for a, n in lines])
-        for account, amount in lines:
-            q = Q(pk=account.pk)
-            if amount < 0 and account.kind in HOLDER_KINDS:
-                q &= Q(balance__gte=-amount)
-            if amount > 0 and account.cap is not None:
-                q &= Q(balance__lte=F("cap") - amount)
-            if Account.objects.filter(q).update(balance=F("balance") + amount) != 1:
-                _refuse(account, amount)
+    return _post(ledger=ledger, kind=kind, lines=lines, memo=memo, source=source, data=data, created_by=created_by,
+                 reverses=reverses)
+
+
+@atomic_retry
+def _post(*, ledger, kind, lines, memo, source, data, created_by, reverses) -> Transfer:
+    transfer = Transfer.objects.create(ledger=ledger, kind=kind, memo=memo[:200], source=source, data=data or {},
+                                       created_by=created_by, reverses=reverses)
+    Entry.objects.bulk_create([Entry(transfer=transfer, account=a, amount=n) for a, n in lines])
+    for account, amount in lines:  # in id order (``_merge``)
+        q = Q(pk=account.pk)
+        if amount < 0 and account.kind in HOLDER_KINDS:
+            q &= Q(balance__gte=-amount)
+        if amount > 0 and account.cap is not None:
+            q &= Q(balance__lte=F("cap") - amount)
+        if Account.objects.filter(q).update(balance=F("balance") + amount) != 1:
+            _refuse(account, amount)
     return transfer
 
 
@@ -274,17 +283,26 @@ def coins_issue(*, volunteer, minutes: int, region: Region, source: str, created
     if coins <= 0:
         return None
     holder = volunteer_account(volunteer, Ledger.COINS)
-    with transaction.atomic():
-        holder = Account.objects.select_for_update().get(pk=holder.pk)
-        room = max(0, holder.cap - holder.balance) if holder.cap is not None else coins
-        kept = min(coins, room)
-        lines = [(system_account(Ledger.COINS, AccountKind.ISSUER, region), -coins)]
-        if kept:
-            lines.append((holder, kept))
-        if coins > kept:
-            lines.append((system_account(Ledger.COINS, AccountKind.DONATED, region), coins - kept))
-        return transfer_post(ledger=Ledger.COINS, kind=TransferKind.ISSUE, lines=lines, source=source,
-                             created_by=created_by, data={"minutes": minutes, "over_cap": coins - kept})
+    issuer = system_account(Ledger.COINS, AccountKind.ISSUER, region)
+    return _issue(holder=holder, issuer=issuer, coins=coins, minutes=minutes, region=region, source=source,
+                  created_by=created_by)
+
+
+@atomic_retry
+def _issue(*, holder: Account, issuer: Account, coins: int, minutes: int, region: Region, source: str,
+           created_by) -> Transfer:
+    # The holder's balance decides the split: lock it, with the issuer, in id order (as transfer_post does).
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=[holder.pk, issuer.pk]).order_by("pk")}
+    holder = locked[holder.pk]
+    room = max(0, holder.cap - holder.balance) if holder.cap is not None else coins
+    kept = min(coins, room)
+    lines = [(locked[issuer.pk], -coins)]
+    if kept:
+        lines.append((holder, kept))
+    if coins > kept:
+        lines.append((system_account(Ledger.COINS, AccountKind.DONATED, region), coins - kept))
+    return transfer_post(ledger=Ledger.COINS, kind=TransferKind.ISSUE, lines=lines, source=source,
+                         created_by=created_by, data={"minutes": minutes, "over_cap": coins - kept})
 
 
 def family_of(volunteer):

@@ -24,7 +24,6 @@ from linli.records.models import (
     ServiceRecord,
 )
 from linli.records.permissions import recorder_covers
-from linli.regions.models import SEGMENT
 
 #: The longest service one record may hold (a day); longer work is several records.
 MAX_MINUTES = 24 * 60
@@ -66,6 +65,14 @@ def _check_minutes(value) -> int:
 def _require_recorder(user, path: str):
     if not recorder_covers(user, path):
         raise DomainError("not_found", _("Not found"))
+
+
+def _require_not_self(user, volunteers) -> None:
+    """Nobody records, confirms or corrects their own service: hours are certified by someone else."""
+    uid = getattr(user, "pk", None)
+    if uid is not None and any(v.user_id == uid for v in volunteers):
+        raise DomainError("recorder_is_volunteer", _("You cannot record service hours for yourself; ask a colleague"),
+                          field="volunteers")
 
 
 def _text(value, field: str, limit: int) -> str:
@@ -116,8 +123,8 @@ def record_create(*, user, volunteers, region, activity: str, date: dt.date, pla
         raise DomainError("volunteers_required", _("Choose at least one volunteer"), field="volunteers")
     if organisation is not None and organisation.pk not in _org_ids(user):
         raise DomainError("organisation_unknown", _("You do not record for this organisation"), field="organisation")
-    street = region.path[: 2 * SEGMENT]
-    if any(not v.region.path.startswith(street) for v in volunteers):
+    _require_not_self(user, volunteers)
+    if any(not recorder_covers(user, v.region.path) for v in volunteers):
         raise DomainError("outside_region", _("A volunteer is outside your area"), field="volunteers")
     with transaction.atomic():
         records = [ServiceRecord.objects.create(
@@ -141,6 +148,7 @@ def record_complete(*, user, record: ServiceRecord, minutes=None, activity: str 
                     content: str | None = None, person_in_charge: str | None = None) -> ServiceRecord:
     """Fill in or change a pending record before confirming it."""
     _require_recorder(user, record.path)
+    _require_not_self(user, [record.volunteer])
     if record.state != RecordState.PENDING:
         raise DomainError("record_not_pending", _("Only a record waiting for the organising unit can be changed"))
     changes = {"recorder": user}
@@ -159,6 +167,7 @@ def record_complete(*, user, record: ServiceRecord, minutes=None, activity: str 
 
 def record_confirm(*, user, record: ServiceRecord) -> ServiceRecord:
     _require_recorder(user, record.path)
+    _require_not_self(user, [record.volunteer])
     if not record.person_in_charge.strip():
         raise DomainError("required", _("Name the person in charge before confirming"), field="person_in_charge")
     with transaction.atomic():
@@ -198,7 +207,7 @@ def _tell_volunteer(record: ServiceRecord) -> None:
 
     context = {"unit": record.unit_name, "activity": record.activity, "date": record.date.isoformat(),
                "hours": hours_text(record.minutes)}
-    transaction.on_commit(lambda: notify(template="record_confirmed", users=[user], link="/me/hours/", context=context))
+    notify(template="record_confirmed", users=[user], link="/me/hours/", context=context)  # the caller's transaction: outbox
 
 
 def _post(record: ServiceRecord, user) -> None:
@@ -251,6 +260,7 @@ def correction_decide(*, user, request: CorrectionRequest, accept: bool, reason:
     refuses with a reason the volunteer can read."""
     record = request.record
     _require_recorder(user, record.path)
+    _require_not_self(user, [record.volunteer])
     if not accept:
         reason = _text(reason, "reason", 1000)
     now = timezone.now()
@@ -270,11 +280,11 @@ def correction_decide(*, user, request: CorrectionRequest, accept: bool, reason:
             from linli.notifications.services import notify
 
             decision = _("accepted") if accept else _("refused")
-            transaction.on_commit(lambda: notify(
+            notify(  # in the decision's transaction: the answer and the message commit together
                 template="record_correction_answered", users=[volunteer_user], link="/me/hours/",
                 context={"activity": record.activity, "date": record.date.isoformat(), "decision": decision,
                          "reason": (reason or "").strip()},
-            ))
+            )
     request.refresh_from_db()
     return request
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from linli.core.api_support import caller, responses
+from linli.core.api_support import PathId, Points, Quantity, caller, responses
 from linli.records.permissions import shopkeeper_paths
 from linli.shop import selectors as sel
 from linli.shop import services
@@ -17,7 +17,7 @@ from linli.supply.selectors import volunteer_of
 router = Router(tags=["shop"])
 
 
-class ItemOut(Schema):
+class ShopItemOut(Schema):
     id: int = Field(description="Item id.")
     name: str = Field(description="Name.")
     description: str = Field(description="Description.")
@@ -26,22 +26,22 @@ class ItemOut(Schema):
     active: bool = Field(description="On the shelf.")
 
 
-class ItemIn(Schema):
+class ShopItemIn(Schema):
     region: str = Field(description="Community code (the shop).")
     name: str = Field(description="Name.")
-    price: int = Field(description="Price in points (a whole number above zero).")
+    price: Points = Field(description="Price in points (a whole number above zero).")
     description: str = Field("", description="Description.")
 
 
-class ItemPatch(Schema):
-    price: int | None = Field(None, description="New price in points.")
+class ShopItemPatch(Schema):
+    price: Points | None = Field(None, description="New price in points.")
     active: bool | None = Field(None, description="On or off the shelf.")
 
 
 class DonationIn(Schema):
     donor_name: str = Field(description="Donor, as they wish to be thanked.")
     donor_kind: str = Field(description="business, resident, organisation or other.")
-    quantity: int = Field(description="How many.")
+    quantity: Quantity = Field(description="How many.")
     note: str = Field("", description="Note.")
 
 
@@ -54,7 +54,7 @@ class DonationOut(Schema):
 
 
 class RedeemIn(Schema):
-    quantity: int = Field(1, description="How many (1–20).")
+    quantity: Quantity = Field(1, description="How many (1–20).")
 
 
 class RedemptionOut(Schema):
@@ -102,7 +102,7 @@ def _keeper(request):
     return user
 
 
-@router.get("/shop/items", response=responses({200: list[ItemOut]}, errors=(401,)),
+@router.get("/shop/items", response=responses({200: list[ShopItemOut]}, errors=(401,)),
             summary="The shelf of my community's shop (volunteers) or its stock (shop keepers)")
 def list_items(request):
     user = caller(request)
@@ -112,16 +112,16 @@ def list_items(request):
     return list(sel.shelf(volunteer)) if volunteer else []
 
 
-@router.post("/shop/items", response=responses({201: ItemOut}, errors=(400, 401, 404, 422)), summary="Add an item")
-def create_item(request, payload: ItemIn):
+@router.post("/shop/items", response=responses({201: ShopItemOut}, errors=(400, 401, 404, 422)), summary="Add an item")
+def create_item(request, payload: ShopItemIn):
     user = _keeper(request)
     return Status(201, services.item_create(user=user, region=_shop_region(payload.region),
                                             name=payload.name, price=payload.price, description=payload.description))
 
 
-@router.patch("/shop/items/{item_id}", response=responses({200: ItemOut}, errors=(400, 401, 404, 422)),
+@router.patch("/shop/items/{item_id}", response=responses({200: ShopItemOut}, errors=(400, 401, 404, 422)),
               summary="Change an item's price or take it off the shelf")
-def update_item(request, item_id: int, payload: ItemPatch):
+def update_item(request, item_id: PathId, payload: ShopItemPatch):
     user = _keeper(request)
     item = sel.keeper_items(user).filter(pk=item_id).first()
     if item is None:
@@ -131,7 +131,7 @@ def update_item(request, item_id: int, payload: ItemPatch):
 
 @router.post("/shop/items/{item_id}/donations", response=responses({201: DonationOut}, errors=(400, 401, 404, 422)),
              summary="Record a donation (the stock rises)")
-def donate(request, item_id: int, payload: DonationIn):
+def donate(request, item_id: PathId, payload: DonationIn):
     user = _keeper(request)
     item = sel.keeper_items(user).filter(pk=item_id).first()
     if item is None:
@@ -142,7 +142,7 @@ def donate(request, item_id: int, payload: DonationIn):
 
 @router.post("/shop/items/{item_id}/redeem", response=responses({201: RedemptionOut}, errors=(400, 401, 404, 422)),
              summary="Redeem an item for points (stock and points move together)")
-def redeem(request, item_id: int, payload: RedeemIn):
+def redeem(request, item_id: PathId, payload: RedeemIn):
     user = caller(request)
     volunteer = volunteer_of(user)
     item = sel.shelf(volunteer).filter(pk=item_id).first() if volunteer else None
@@ -161,7 +161,7 @@ def list_redemptions(request):
 
 @router.post("/shop/redemptions/{redemption_id}/cancel", response=responses({200: RedemptionOut}, errors=(400, 401, 404, 422)),
              summary="Cancel before pickup: points back by reversal, goods back on the shelf")
-def cancel(request, redemption_id: int, payload: CancelIn):
+def cancel(request, redemption_id: PathId, payload: CancelIn):
     user = caller(request)
     redemption = sel.my_redemptions(user).filter(pk=redemption_id).first() or sel.keeper_redemptions(user).filter(
         pk=redemption_id).first()

@@ -1,4 +1,17 @@
-"""Writes of the 爱心铺: items, donations (recorded and thanked), redemptions, pickups, cancellations."""
+"""Writes of the 爱心铺: items, donations (recorded and thanked), redemptions, pickups, cancellations.
+
+**Lock order.** Every write here that takes more than one row lock takes them in this order, so
+two of them never wait for each other in a cycle (a deadlock):
+
+1. the redemption being cancelled or picked up (its row, by the conditional UPDATE of its state);
+2. the item (``ShopItem``, by the UPDATE of its stock);
+3. the points accounts, in id order (``ledger.transfer_post`` / ``transfer_reverse`` sort them);
+4. rows inserted last (the new redemption, the transfer and its entries).
+
+A redemption takes 2 → 3 → 4, a cancellation 1 → 2 → 3 → 4 (the stock goes back *before* the
+points are reversed), a pickup 1. Should PostgreSQL still pick a transaction as a deadlock or
+serialization victim, ``atomic_retry`` runs it again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.db import atomic_retry
 from linli.core.errors import DomainError
 from linli.ledger import services as ledger
 from linli.ledger.models import AccountKind, Ledger, TransferKind
@@ -68,10 +82,10 @@ def donation_receive(*, user, item: ShopItem, donor_name: str, donor_kind: str, 
         if donor_user is not None:
             from linli.notifications.services import notify
 
-            transaction.on_commit(lambda: notify(
+            notify(  # in the donation's transaction: the thanks commits with it (outbox)
                 template="shop_thanks", users=[donor_user], link="/shop/",
                 context={"donor": donor_name, "item": item.name, "quantity": quantity},
-            ))
+            )
     item.refresh_from_db()
     return donation
 
@@ -91,19 +105,23 @@ def redeem(*, user, item: ShopItem, quantity=1) -> Redemption:
     shop = ledger.system_account(Ledger.POINTS, AccountKind.SHOP, item.region)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
-                if ShopItem.objects.filter(pk=item.pk, active=True, stock__gte=quantity).update(
-                        stock=F("stock") - quantity) != 1:
-                    raise DomainError("out_of_stock", _("Not enough of this item is left"), field="quantity")
-                transfer = ledger.transfer_post(ledger=Ledger.POINTS, kind=TransferKind.REDEEM, created_by=user,
-                                                memo=f"{item.name} × {quantity}", source=f"shop_item:{item.pk}",
-                                                lines=[(wallet, -points), (shop, points)])
-                return Redemption.objects.create(item=item, path=item.path, volunteer=volunteer, quantity=quantity,
-                                                 points=points, pickup_code=f"{secrets.randbelow(10**6):06d}",
-                                                 transfer=transfer)
+            return _redeem(user=user, item=item, volunteer=volunteer, quantity=quantity, points=points,
+                           wallet=wallet, shop=shop)
         except IntegrityError:  # the pickup code is in use at this shop: draw another
             continue
     raise DomainError("try_again", _("Please try again"))
+
+
+@atomic_retry
+def _redeem(*, user, item: ShopItem, volunteer, quantity: int, points: int, wallet, shop) -> Redemption:
+    # The item, then the accounts (the lock order in the module's docstring).
+    if ShopItem.objects.filter(pk=item.pk, active=True, stock__gte=quantity).update(stock=F("stock") - quantity) != 1:
+        raise DomainError("out_of_stock", _("Not enough of this item is left"), field="quantity")
+    transfer = ledger.transfer_post(ledger=Ledger.POINTS, kind=TransferKind.REDEEM, created_by=user,
+                                    memo=f"{item.name} × {quantity}", source=f"shop_item:{item.pk}",
+                                    lines=[(wallet, -points), (shop, points)])
+    return Redemption.objects.create(item=item, path=item.path, volunteer=volunteer, quantity=quantity,
+                                     points=points, pickup_code=f"{secrets.randbelow(10**6):06d}", transfer=transfer)
 
 
 def redemption_cancel(*, user, redemption: Redemption, reason: str = "") -> Redemption:
@@ -111,16 +129,21 @@ def redemption_cancel(*, user, redemption: Redemption, reason: str = "") -> Rede
     own = redemption.volunteer.user_id == getattr(user, "pk", None)
     if not own:
         _require_keeper(user, redemption.path)
-    with transaction.atomic():
-        if Redemption.objects.filter(pk=redemption.pk, state=RedemptionState.RESERVED).update(
-                state=RedemptionState.CANCELLED, cancelled_at=timezone.now(), handled_by=user,
-                cancel_reason=(reason or "").strip()[:200]) != 1:
-            raise DomainError("redemption_closed", _("This redemption was already picked up or cancelled"))
-        refund = ledger.transfer_reverse(transfer=redemption.transfer, created_by=user, memo=f"cancelled: {redemption.pk}")
-        Redemption.objects.filter(pk=redemption.pk).update(refund=refund)
-        ShopItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + redemption.quantity)
+    _cancel(user=user, redemption=redemption, reason=reason)
     redemption.refresh_from_db()
     return redemption
+
+
+@atomic_retry
+def _cancel(*, user, redemption: Redemption, reason: str) -> None:
+    # The redemption, the item, then the accounts (the lock order in the module's docstring).
+    if Redemption.objects.filter(pk=redemption.pk, state=RedemptionState.RESERVED).update(
+            state=RedemptionState.CANCELLED, cancelled_at=timezone.now(), handled_by=user,
+            cancel_reason=(reason or "").strip()[:200]) != 1:
+        raise DomainError("redemption_closed", _("This redemption was already picked up or cancelled"))
+    ShopItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + redemption.quantity)
+    refund = ledger.transfer_reverse(transfer=redemption.transfer, created_by=user, memo=f"cancelled: {redemption.pk}")
+    Redemption.objects.filter(pk=redemption.pk).update(refund=refund)
 
 
 def pickup(*, user, region: Region, code: str) -> Redemption:
