@@ -16,8 +16,11 @@ from linli.conf import (
     env_bool,
     env_int,
     env_list,
+    env_rates,
     env_str,
     local_secret,
+    private_file,
+    weak_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -34,24 +37,38 @@ if PRODUCTION:
         env_str(required)  # raises with the variable's name when it is missing
     SECRET_KEY = env_str("SECRET_KEY")
     DATA_KEY = env_str("LINLI_DATA_KEY")
-    if len(SECRET_KEY) < 40 or len(DATA_KEY) < 40:
-        raise ImproperlyConfiguredEnv("SECRET_KEY and LINLI_DATA_KEY must be at least 40 characters")
+    # SECRET_KEY: 50 characters, as `check --deploy` asks; the data key cannot be changed without
+    # re-encrypting every record, so its minimum stays at 40.
+    for _name, _value, _min in (("SECRET_KEY", SECRET_KEY, 50), ("LINLI_DATA_KEY", DATA_KEY, 40)):
+        if _problem := weak_key(_value, min_length=_min):
+            raise ImproperlyConfiguredEnv(f"{_name} {_problem}; generate one with: "
+                                          "python3 -c 'import secrets;print(secrets.token_urlsafe(50))'")
 else:
     SECRET_KEY = env_str("SECRET_KEY", "") or local_secret(VAR_DIR, "secret_key")
     DATA_KEY = env_str("LINLI_DATA_KEY", "") or local_secret(VAR_DIR, "data_key")
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for, in every mode: a debug page lists every URL and shows tracebacks to anyone.
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfiguredEnv("DEBUG must be off in production mode")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+if PRODUCTION and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfiguredEnv("ALLOWED_HOSTS must name the site's host names in production mode, not '*'")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'linli.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before its first use in each request: after a database
+        # restart or a dropped connection the request reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool("LINLI_ALLOW_SQLITE"):
+    raise ImproperlyConfiguredEnv(
+        "production mode expects PostgreSQL in DATABASE_URL; set LINLI_ALLOW_SQLITE=1 to run on SQLite anyway"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
@@ -59,6 +76,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": env_str("LINLI_TEST_SQLITE", "") or None}
+    if str(DATABASES["default"]["NAME"] or ":memory:") != ":memory:":
+        private_file(Path(DATABASES["default"]["NAME"]))  # mode 0600 (issue 9): it holds every resident
 
 INSTALLED_APPS = [
     # Third-party apps whose admin Linli replaces come first, so our admin modules load after theirs.
@@ -90,14 +109,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "linli.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "linli.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linli.core.db.TransientErrorMiddleware",  # a deadlock or dropped connection answers 503, never 500
 ]
 
 ROOT_URLCONF = "linli.urls"
@@ -155,17 +177,58 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 256 * 1024)  # larger imports run in the worker
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+#: Reverse proxies in front of Linli that add the client's address to X-Forwarded-For (nginx:
+#: ``$proxy_add_x_forwarded_for``) and pass X-Forwarded-Proto. 0 (embedded): the connection's address
+#: is the client's and both headers are ignored, since anyone can send them.
+PROXY_HOPS = env_int("LINLI_PROXY_HOPS", 1 if PRODUCTION else 0)
+if PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: Served over HTTPS (TLS ends at the proxy): secure cookies, http → https redirect, HSTS.
+TLS = env_bool("LINLI_TLS", default=PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = TLS
+if TLS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the health check from the machine itself speaks plain HTTP
+    SECURE_HSTS_SECONDS = env_int("LINLI_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINLI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("LINLI_HSTS_PRELOAD", True)
+#: Every page loads its scripts, styles and images from Linli itself, and nothing inline
+#: (``linli.core.csp``; no inline ``<script>``, ``<style>``, ``style=`` or ``on…=`` in templates).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# --- cache and rate limits -----------------------------------------------------------------------
+# The cache lives in the database (table ``linli_cache``, created by the migration
+# ``core.0001_cache_table``), so every process and machine sharing the database shares it too.
+CACHES = {
+    "default": {
+        "BACKEND": "linli.core.cache.DatabaseCache",
+        "LOCATION": "linli_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
+    }
+}
+#: Attempts allowed on the public pages (``linli.core.ratelimit``), per client address and per
+#: target: guesses of the mobile for one tracking number, submissions that text one mobile.
+RATE_LIMITS = {
+    "track": {
+        "ip": env_rates("RATE_LIMIT_TRACK_IP", "30/h"),
+        "number": env_rates("RATE_LIMIT_TRACK_NUMBER", "10/h,30/d"),
+    },
+    "serve": {
+        "ip": env_rates("RATE_LIMIT_SERVE_IP", "20/h"),
+        "mobile": env_rates("RATE_LIMIT_SERVE_MOBILE", "5/h,10/d"),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -19,8 +19,13 @@ urlpatterns = [
     path("shop/", include("linli.shop.urls")),
     path("certificates/", include("linli.records.certificate_urls")),
     path("verify/", include("linli.records.verify_urls")),
-    path("open311/v2/", include("linli.open311.urls")),
+    path("open311/", include("linli.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "linli.core.error_views.bad_request"
+handler403 = "linli.core.error_views.permission_denied"
+handler404 = "linli.core.error_views.page_not_found"
+handler500 = "linli.core.error_views.server_error"

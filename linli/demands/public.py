@@ -3,11 +3,16 @@
 Both work without an account: a visitor gives their community and mobile number, gets a tracking
 number, and later proves who they are with the tracking number plus the same mobile number. A
 logged-in resident skips those fields. The verified demands are remembered in the session.
+
+Without an account both are rate-limited (``settings.RATE_LIMITS``): guesses of the mobile per
+address and per tracking number, submissions (each texts the mobile given) per address and per
+mobile. Over the limit the page answers 429 with ``Retry-After`` and says how long to wait.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,8 +20,9 @@ from django.views.decorators.http import require_http_methods
 from linli.catalog.models import MenuItem
 from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
+from linli.core.ratelimit import client_ip, ratelimit_hit
 from linli.demands.forms import ComplainForm, RatingForm, ServeForm, TrackForm
-from linli.demands.models import Channel, Demand
+from linli.demands.models import Channel, Demand, normalise_tracking
 from linli.demands.services import (
     DemandInput,
     actors_for,
@@ -26,6 +32,7 @@ from linli.demands.services import (
     demand_transition,
 )
 from linli.demands.workflow import Actor
+from linli.privacy.identifiers import IdentifierError, parse_mobile
 from linli.regions.models import Level, Region
 
 SESSION_KEY = "linli_tracked_demands"
@@ -46,6 +53,20 @@ def _items_for(resident):
     return items
 
 
+def _mobile(text: str) -> str:
+    try:
+        return parse_mobile(text)
+    except IdentifierError:
+        return "".join(ch for ch in text if ch.isdigit())
+
+
+def _too_many(request, template: str, context: dict, form, verdict) -> HttpResponse:
+    form.add_error(None, verdict.message)
+    response = render(request, template, {**context, "limited": True}, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
 def _remember(request, demand: Demand) -> None:
     tracked = [pk for pk in request.session.get(SESSION_KEY, []) if pk != demand.pk][-19:]
     request.session[SESSION_KEY] = [*tracked, demand.pk]
@@ -57,9 +78,14 @@ def serve(request):
     anonymous = resident is None
     communities = list(Region.objects.current().filter(level=Level.COMMUNITY).order_by("path")) if anonymous else []
     form = ServeForm(request.POST or None, items=_items_for(resident), communities=communities, anonymous=anonymous)
+    context = {"form": form, "anonymous": anonymous, "resident": resident}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if anonymous:
+            verdict = ratelimit_hit(page="serve", values={
+                "ip": client_ip(request), "mobile": _mobile(data.get("contact_mobile", ""))})
+            if not verdict.allowed:
+                return _too_many(request, "demands/serve.html", context, form, verdict)
             region = next(c for c in communities if c.code == data["community"])
         else:
             region = resident.region
@@ -76,13 +102,17 @@ def serve(request):
             _remember(request, result.demand)
             messages.success(request, _("Received. Keep your tracking number: %(n)s") % {"n": result.demand.tracking_display})
             return redirect("demands:track_detail", tracking=result.demand.tracking_number)
-    return render(request, "demands/serve.html", {"form": form, "anonymous": anonymous, "resident": resident})
+    return render(request, "demands/serve.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        verdict = ratelimit_hit(page="track", values={
+            "ip": client_ip(request), "number": normalise_tracking(form.cleaned_data["tracking_number"])})
+        if not verdict.allowed:
+            return _too_many(request, "demands/track.html", {"form": form, "mine": []}, form, verdict)
         try:
             demand = demand_owner_check(tracking_number=form.cleaned_data["tracking_number"],
                                         mobile=form.cleaned_data["mobile"])

@@ -7,6 +7,9 @@ import pytest
 
 from linli.conf import ImproperlyConfiguredEnv, env_bool, env_int, local_secret
 
+GOOD_SECRET = "Zq8v-3Lk_p0WmT7rYb2NcX5sHf9JdA1gUe6iOo4RtBl-xKw8Cy3Mn"
+GOOD_DATA_KEY = "uQ7z_Pe2Lr9Kt4Vy1Bw6Nc3Xs8Dh5Fg0Jm-aIoWb7Ek"
+
 
 def _start(env_overrides: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "LINLI_DATA_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DEBUG"}}
@@ -30,13 +33,13 @@ def test_production_refuses_short_secrets(tmp_path):
         "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "ALLOWED_HOSTS": "linli.example",
     }, tmp_path)
     assert result.returncode != 0
-    assert "at least 40 characters" in result.stderr
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
 
 
 def test_production_starts_with_real_secrets_and_debug_off(tmp_path):
     result = _start({
-        "LINLI_MODE": "production", "SECRET_KEY": "s" * 50, "LINLI_DATA_KEY": "d" * 50,
-        "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3", "ALLOWED_HOSTS": "linli.example",
+        "LINLI_MODE": "production", "SECRET_KEY": GOOD_SECRET, "LINLI_DATA_KEY": GOOD_DATA_KEY,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3", "LINLI_ALLOW_SQLITE": "1", "ALLOWED_HOSTS": "linli.example",
     }, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
