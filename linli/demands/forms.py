@@ -112,3 +112,12 @@ class QueueFilterForm(forms.Form):
         super().__init__(data)
         self.grids = {g.code: g for g in grids}
         self.fields["grid"].choices = [("", _("All grids"))] + [(g.code, g.name) for g in grids]
+
+
+class PublicationForm(forms.Form):
+    """Approve a public-area demand's words for Open311 (the text as edited here), or withdraw them."""
+
+    op = forms.ChoiceField(choices=[("approve", _("Approve for publication")), ("withdraw", _("Withdraw publication"))])
+    description = forms.CharField(label=_("Text to publish"), required=False, strip=True,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(label=_("Address to publish"), required=False, strip=True)

@@ -121,6 +121,15 @@ class Demand(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # publication through Open311 (public-area demands only): the text a worker approved; the
+    # description and address above stay as they were submitted
+    published_description = models.TextField(_("published description"), max_length=DESCRIPTION_MAX, blank=True)
+    published_address = models.CharField(_("published address"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("approved for publication"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("approved for publication by"),
+    )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -160,6 +169,16 @@ class Demand(models.Model):
     @property
     def contact_mobile_masked(self) -> str:
         return mask_mobile(self.contact_mobile)
+
+    @property
+    def is_public_area(self) -> bool:
+        """Marked as about a public place (not a resident), without crisis words: the only demands
+        whose words may be published, once a worker approves them."""
+        return self.resident_id is None and self.consent == Consent.PUBLIC_AREA and not self.crisis
+
+    @property
+    def is_published(self) -> bool:
+        return self.is_public_area and self.published_at is not None
 
     @property
     def tracking_display(self) -> str:
@@ -216,4 +235,6 @@ EVENT_LABELS = {
     "follow_up": _("Follow-up sent"),
     "complain": _("Complaint: reopened"),
     "reassign": _("Reassigned"),
+    "publish": _("Approved for publication"),
+    "unpublish": _("Publication withdrawn"),
 }

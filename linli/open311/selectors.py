@@ -4,8 +4,11 @@ Every demand read is scoped to the api_key's region subtree; a demand outside it
 (404). What leaves the platform is decided here, once, in :func:`request_rows`:
 
 - ``status`` is ``open`` for the workflow's OPEN_STATES and ``closed`` for every other state.
-- A demand about a resident (or one in which crisis words were found) is shown without its
-  description, address, coordinates or free-text notes; its location is its community.
+- Only a demand marked as about a public place (consent ``public_area``, no resident, no crisis
+  words) shows its region and coordinates; every other demand is shown at its community, without
+  coordinates.
+- Free text (description, address, closing note) is shown only for a public-area demand a worker
+  approved for publication, and then the approved text, never the original.
 - Contact names and mobile numbers never leave.
 """
 
@@ -14,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from linli.catalog.models import ServiceItem
@@ -69,11 +72,25 @@ def _lexicon_keywords() -> dict[str, list[str]]:
         return json.load(handle).get("keywords", {})
 
 
+def unknown_service_code(code: str) -> Open311Error:
+    return Open311Error(
+        404, "service_code_unknown",
+        interpolate(_("Unknown service_code %(code)s: see services.json for the list"), {"code": code[:20]}),
+    )
+
+
+def service_description(item: ServiceItem) -> str:
+    """The catalog's description of the item, or else its category and name: never empty."""
+    if item.description.strip():
+        return item.description.strip()
+    return str(interpolate(_("%(category)s: %(item)s"), {"category": item.category.label, "item": item.label}))
+
+
 def _service(item: ServiceItem) -> dict:
     return {
         "service_code": item.code,
         "service_name": item.label,
-        "description": item.description,
+        "description": service_description(item),
         "metadata": False,
         "type": "realtime",
         "keywords": ", ".join(_lexicon_keywords().get(item.code, [])[:KEYWORDS_PER_SERVICE]),
@@ -115,22 +132,67 @@ def normalise_id(raw: str) -> str:
     return normalise_tracking(raw)
 
 
+#: The w3c profile of ISO 8601 (https://www.w3.org/TR/NOTE-datetime): YYYY, YYYY-MM, YYYY-MM-DD,
+#: then a time of hh:mm, hh:mm:ss or hh:mm:ss.s… with a TZD (``Z`` or ``±hh:mm``). We also accept a
+#: space for the ``T``, an offset without its colon, no TZD at all (Shanghai time), and a space for the
+#: ``+`` of the offset: a ``+`` left unencoded in a query string arrives as a space.
+_W3C = re.compile(
+    r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,20}))?)?"
+    r"(?P<tzd>Z|z|[+\- ]\d{2}:?\d{2})?)?)?)?$"
+)
+#: Dates outside these years are refused: the window arithmetic and the database adapters overflow
+#: near the ends of Python's calendar (years 1 and 9999), and no service request is that old or new.
+YEAR_MIN, YEAR_MAX = 1900, 9998
+
+
+def _invalid_date(name: str) -> Open311Error:
+    return Open311Error(
+        400, f"{name}_invalid",
+        interpolate(_("%(name)s is not a w3c datetime such as 2026-01-01T00:00:00+08:00"), {"name": name}),
+    )
+
+
+def _tzinfo(tzd: str | None) -> dt.tzinfo | None:
+    if tzd is None:
+        return None
+    if tzd in {"Z", "z"}:
+        return dt.UTC
+    sign = -1 if tzd[0] == "-" else 1
+    digits = tzd[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(tzd)
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
 def _w3c_datetime(raw: str, name: str) -> dt.datetime | None:
+    """A w3c datetime (any precision the note allows) as an aware datetime; a bad or far one is a 400.
+
+    A value without a time is midnight; without a TZD it is Shanghai time.
+    """
     raw = raw.strip()
     if not raw:
         return None
+    match = _W3C.match(raw)
+    if match is None:
+        raise _invalid_date(name)
+    parts = match.groupdict()
+    fraction = (parts["fraction"] or "")[:6].ljust(6, "0")
     try:
-        value = parse_datetime(raw)
-        if value is None and (day := parse_date(raw)) is not None:
-            value = dt.datetime.combine(day, dt.time.min)
+        value = dt.datetime(
+            int(parts["year"]), int(parts["month"] or 1), int(parts["day"] or 1), int(parts["hour"] or 0),
+            int(parts["minute"] or 0), int(parts["second"] or 0), int(fraction), tzinfo=_tzinfo(parts["tzd"]),
+        )
     except ValueError:
-        value = None
-    if value is None:
+        raise _invalid_date(name) from None
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
         raise Open311Error(
             400, f"{name}_invalid",
-            interpolate(_("%(name)s is not a w3c datetime such as 2026-01-01T00:00:00+08:00"), {"name": name}),
+            interpolate(_("%(name)s must lie between the years %(min)s and %(max)s"),
+                        {"name": name, "min": YEAR_MIN, "max": YEAR_MAX}),
         )
-    return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.get_default_timezone())
+    return value if value.tzinfo is not None else timezone.make_aware(value, timezone.get_default_timezone())
 
 
 def parse_request_query(params: Mapping[str, str], *, now: dt.datetime | None = None) -> RequestQuery:
@@ -153,7 +215,11 @@ def parse_request_query(params: Mapping[str, str], *, now: dt.datetime | None = 
         raise Open311Error(400, "date_range_invalid", _("end_date is before start_date"))
     if end - start > WINDOW:
         raise Open311Error(400, "date_range_too_long", _("start_date and end_date may be at most 90 days apart"))
-    return RequestQuery(codes=_comma_list(params.get("service_code")), start=start, end=end, statuses=statuses)
+    codes = _comma_list(params.get("service_code"))
+    unknown = sorted(set(codes) - set(ServiceItem.objects.filter(code__in=codes).values_list("code", flat=True)))
+    if unknown:  # a withdrawn item is still known: its requests can be read
+        raise unknown_service_code(unknown[0])
+    return RequestQuery(codes=codes, start=start, end=end, statuses=statuses)
 
 
 def _scoped(key: ApiKey) -> QuerySet[Demand]:
@@ -195,8 +261,16 @@ def request_get(key: ApiKey, service_request_id: str) -> Demand:
 
 
 def is_public(demand: Demand) -> bool:
-    """A public-area demand without crisis words: its own words and place may be published."""
-    return demand.resident_id is None and not demand.crisis
+    """Marked as about a public place (consent ``public_area``, no resident) and without crisis words:
+    its place may be shown. "No resident account" alone is not enough: 我要服务 without an account
+    is about the sender (see ``Demand.is_public_area``)."""
+    return demand.is_public_area
+
+
+def is_published(demand: Demand) -> bool:
+    """A public-area demand whose words a worker approved: the approved description and address,
+    and its closing note, may be shown (``demands.services.demand_publication_approve``)."""
+    return demand.is_published
 
 
 def agency(demand: Demand) -> str:
@@ -216,7 +290,7 @@ def _status_notes(demand: Demand) -> str:
     if demand.state in OPEN_STATES:
         return ""
     note = getattr(demand, "last_note", "") or ""
-    if note and is_public(demand):
+    if note and is_published(demand):
         return note
     state = str(demand.get_state_display())
     reason = getattr(demand, "last_reason", "") or ""
@@ -232,7 +306,7 @@ def _updated(demand: Demand) -> dt.datetime:
 
 
 def request_row(demand: Demand) -> dict:
-    public = is_public(demand)
+    public, published = is_public(demand), is_published(demand)
     place = demand.region if public else demand.community
     return {
         "service_request_id": demand.tracking_number,
@@ -240,13 +314,13 @@ def request_row(demand: Demand) -> dict:
         "status_notes": _status_notes(demand),
         "service_name": demand.item.label,
         "service_code": demand.item.code,
-        "description": demand.description if public else "",
+        "description": demand.published_description if published else "",
         "agency_responsible": agency(demand),
         "service_notice": service_notice(demand),
         "requested_datetime": demand.created_at,
         "updated_datetime": _updated(demand),
         "expected_datetime": demand.due_at,
-        "address": (demand.address if public else "") or place.name,
+        "address": (demand.published_address if published else "") or place.name,
         "address_id": place.code,
         "zipcode": "",
         "lat": float(demand.lat) if public and demand.lat is not None else None,

@@ -3,7 +3,8 @@
 The endpoints build lists and dicts in the spec's field order; this module writes them out:
 
 - JSON: the value as is (the spec's lists are top-level arrays), datetimes as w3c strings with the
-  Asia/Shanghai offset, decimals as numbers, ``None`` as ``null``.
+  Asia/Shanghai offset, decimals as numbers, ``None`` and empty strings as ``null`` (as in the
+  spec's examples).
 - XML: ``<?xml version="1.0" encoding="utf-8"?>`` then a root element named by the caller; a list
   becomes repeated children named by :data:`LIST_CHILD` (``services`` → ``service``), booleans
   ``true``/``false``, ``None`` an empty element. Built with ElementTree, which escapes text.
@@ -58,7 +59,8 @@ def _plain(value):
         return float(value)
     if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value)  # lazy translations and anything else with a text form
+    text = str(value)  # lazy translations and anything else with a text form
+    return text or None  # the spec's examples give an empty value as null
 
 
 def _text(value) -> str | None:

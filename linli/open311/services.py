@@ -24,6 +24,7 @@ from linli.demands.models import DESCRIPTION_MAX, Channel
 from linli.demands.services import DemandInput, SubmitResult, demand_submit
 from linli.open311.errors import Open311Error
 from linli.open311.models import KEY_PREFIX, PREFIX_LENGTH, ApiKey
+from linli.open311.selectors import unknown_service_code
 from linli.privacy.identifiers import IdentifierError, parse_mobile
 from linli.regions.models import Level, Region
 
@@ -138,10 +139,7 @@ def _item(params: Mapping[str, str]) -> ServiceItem:
         raise Open311Error(400, "service_code_required", _("service_code is required"))
     item = active_items().filter(code=code).first()
     if item is None:
-        raise Open311Error(
-            400, "service_code_unknown",
-            interpolate(_("Unknown service_code %(code)s: see services.json for the list"), {"code": code[:20]}),
-        )
+        raise unknown_service_code(code)
     return item
 
 

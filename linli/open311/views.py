@@ -12,6 +12,7 @@ import functools
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -33,8 +34,23 @@ def _language(request) -> str:
     return translation.get_language()
 
 
+def _without_body(request, response):
+    """HEAD answers what GET would, headers and all, without the body.
+
+    Every answer also says ``Cache-Control: no-store`` itself (requests are read with a key, and
+    nothing here is worth a stale copy), so the site's middleware never looks for a session.
+    """
+    patch_cache_control(response, no_store=True)
+    if request.method == "HEAD":
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
+
+
 def endpoint(*methods: str):
-    """An Open311 endpoint answering ``methods``; every failure becomes the spec's error body."""
+    """An Open311 endpoint answering ``methods`` (and HEAD where GET is one of them); every failure
+    becomes the spec's error body."""
+    allowed = (*methods, "HEAD") if "GET" in methods else methods
 
     def decorate(handler):
         @csrf_exempt
@@ -46,20 +62,32 @@ def endpoint(*methods: str):
                     if fmt not in FORMATS:
                         fmt = "xml"  # the spec's required format
                         raise Open311Error(404, "format_unknown", _("Unknown format: add .xml or .json to the URL"))
-                    if request.method not in methods:
+                    if request.method not in allowed:
                         raise Open311Error(405, "method_not_allowed", interpolate(
                             _("Use %(methods)s on this URL"), {"methods": " or ".join(methods)}))
                     response = handler(request, fmt, **kwargs)
                 except Open311Error as exc:
                     response = render_error(fmt, exc.status, exc.description)
                     if exc.status == 405:
-                        response["Allow"] = ", ".join(methods)
+                        response["Allow"] = ", ".join(allowed)
                 response.headers["Content-Language"] = language
-            return response
+            return _without_body(request, response)
 
         return view
 
     return decorate
+
+
+@csrf_exempt
+def unknown_path(request, path: str = ""):
+    """Any other URL under /open311/: the errors array, in JSON when the URL asks for JSON, else XML."""
+    fmt = "json" if ".json" in path.lower() else "xml"
+    language = _language(request)
+    with translation.override(language):
+        response = render_error(fmt, 404, Open311Error(
+            404, "path_unknown", _("No such Open311 URL: see discovery.xml")).description)
+        response.headers["Content-Language"] = language
+    return _without_body(request, response)
 
 
 def _key(request):

@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 from linli.catalog.models import ServiceItem
-from linli.demands.models import Channel, Demand
-from linli.demands.services import DemandInput, demand_submit
+from linli.demands.models import Channel, Consent, Demand
+from linli.demands.services import DemandInput, demand_publication_approve, demand_submit
 from linli.open311.services import apikey_create
 
 BASE = "/open311/v2/"
@@ -79,15 +79,18 @@ def children(element: ET.Element) -> list[str]:
 
 
 def public_demand(world, *, item="1103", description="楼道灯坏了，晚上很黑", region=None, address="3幢楼道",
-                  lat="30.867123", lon="120.093456", user=None) -> Demand:
-    """A public-area demand recorded by the community worker of community A."""
+                  lat="30.867123", lon="120.093456", user=None, published=True) -> Demand:
+    """A public-area demand recorded by a community worker (of community A unless ``user`` is given),
+    its words approved for publication as they were written unless ``published`` is false."""
+    user = user or world.users["community_a"]
     data = DemandInput(
         region=region or world.micro_a1, description=description, channel=Channel.PHONE,
         item=ServiceItem.objects.get(code=item), address=address,
         lat=Decimal(lat) if lat else None, lon=Decimal(lon) if lon else None,
-        contact_name="王先生", contact_mobile="13700001111",
+        contact_name="王先生", contact_mobile="13700001111", consent=Consent.PUBLIC_AREA,
     )
-    return demand_submit(user=user or world.users["community_a"], data=data).demand
+    demand = demand_submit(user=user, data=data).demand
+    return demand_publication_approve(demand=demand, user=user) if published else demand
 
 
 def resident_demand(world, *, description="想请人每天中午送一份饭，我住3幢201", item="0102") -> Demand:

@@ -52,7 +52,7 @@ def test_services_list_every_active_item_with_the_spec_fields(db, o311):
     assert meals == {
         "service_code": "0102",
         "service_name": "老年助餐",
-        "description": "",
+        "description": "养老服务：老年助餐",
         "metadata": False,
         "type": "realtime",
         "keywords": "助餐, 送餐, 老年餐, 老年食堂, 社区食堂",
@@ -122,7 +122,7 @@ def test_an_unknown_format_is_a_404_in_xml(db, o311):
 def test_a_wrong_method_is_refused_with_an_error_body(db, o311):
     response = o311.post("services.json", {})
     assert response.status_code == 405
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert body(response) == [{"code": 405, "description": "method_not_allowed: Use GET on this URL"}]
 
 

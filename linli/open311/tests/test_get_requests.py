@@ -40,7 +40,7 @@ def test_an_open_public_area_demand_has_every_spec_field(keys, world, o311):
     assert data == [{
         "service_request_id": d.tracking_number,
         "status": "open",
-        "status_notes": "",
+        "status_notes": None,
         "service_name": "Public-facility repair",
         "service_code": "1103",
         "description": "楼道灯坏了，晚上很黑",
@@ -51,10 +51,10 @@ def test_an_open_public_area_demand_has_every_spec_field(keys, world, o311):
         "expected_datetime": w3c(d.due_at),
         "address": "3幢楼道",
         "address_id": "330502001001-G01-M1",
-        "zipcode": "",
+        "zipcode": None,
         "lat": 30.867123,
         "long": 120.093456,
-        "media_url": "",
+        "media_url": None,
     }]
     assert list(data[0]) == REQUEST_FIELDS
 
@@ -103,7 +103,7 @@ def test_a_closed_demand_is_closed_with_its_closing_note(keys, world, o311):
     row = body(o311.get("requests.json", api_key=keys.community_a))[0]
     assert row["status"] == "closed"
     assert row["status_notes"] == "路灯归市政管理，已转告"
-    assert row["service_notice"] == ""
+    assert row["service_notice"] is None
     assert row["updated_datetime"] == w3c(d.closed_at)
 
 

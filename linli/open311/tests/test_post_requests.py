@@ -128,7 +128,7 @@ def test_bad_input_is_refused_with_the_spec_error_body_and_nothing_is_stored(key
          "api_key_invalid: The api_key is unknown or has been revoked"),
         ({"api_key": key, "lat": "30", "long": "120", "description": "x"}, 400,
          "service_code_required: service_code is required"),
-        (form(key, service_code="0000", lat="30", long="120"), 400,
+        (form(key, service_code="0000", lat="30", long="120"), 404,
          "service_code_unknown: Unknown service_code 0000: see services.json for the list"),
         (form(key), 400, "location_required: A location is required: lat and long, address_string or address_id"),
         (form(key, lat="30.1"), 400, "lat_long_incomplete: Send both lat and long, or neither"),
