@@ -40,6 +40,7 @@ from linli.people.importing import (  # the private helpers are shared on purpos
     Column,
     ImportReport,
     RowProblem,
+    ScanCounter,
     Table,
     _chunks,
     _header_key,
@@ -111,9 +112,10 @@ class _Row:
 # --- Step 1: read the file -----------------------------------------------------------------------
 
 
-def read_sweep_table(data: bytes, filename: str) -> Table:
+def read_sweep_table(data: bytes, filename: str, *, counter: ScanCounter | None = None) -> Table:
     """The resident import's reader with this template's columns."""
-    return read_rows(data, filename, match_headers=_match_headers, no_rows=_("The file has headers but no rows"))
+    return read_rows(data, filename, match_headers=_match_headers, no_rows=_("The file has headers but no rows"),
+                     counter=counter)
 
 
 def _match_headers(header: tuple) -> tuple[dict[str, int], dict[str, str]]:
@@ -385,11 +387,14 @@ def can_import(user) -> bool:
 
 def demands_import(
     *, user, data: bytes, filename: str, only_good: bool = False, dry_run: bool = False, ip: str | None = None,
+    counter: ScanCounter | None = None,
 ) -> SweepReport:
     """Validate the whole file, then submit the good rows (see the module docstring)."""
     if not can_import(user):
         raise DomainError("import_not_allowed", _("Your role may not import sweep results"))
-    table = read_sweep_table(data, filename)
+    counter = counter if counter is not None else ScanCounter()
+    table = read_sweep_table(data, filename, counter=counter)
+    counter.enter("checking")
     good, problems, no_need = validate_rows(user=user, table=table)
     report = SweepReport(
         filename=filename, rows=len(table.rows), good=len(good), problems=problems, dry_run=dry_run,
@@ -397,6 +402,7 @@ def demands_import(
     )
     if not good or (problems and not only_good and not dry_run):
         return report
+    counter.enter("writing")
     try:
         with transaction.atomic():
             _submit_all(user, good, report, table.labels)

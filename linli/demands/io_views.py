@@ -1,9 +1,10 @@
-"""Pages for the batch import of sweep results (扫楼排查): upload, report, confirm, and the template.
+"""Pages for the batch import of sweep results (扫楼排查): upload, report, import, and the template.
 
 The form uploads a file in one of two modes (all or nothing / only the correct rows). With "check
-only" the file is checked without saving and, when it can be imported, waits (as in the resident
-import, same folder and rules) for the confirmation; without it the file is imported at once.
-Only operators with import rights (grid and community workers) see the pages; others get a 404.
+only" the file is checked without saving; the report's "Import now" sends the same file again
+(as in the resident import: files are never kept after a check, and a large file runs in the
+background with its progress shown, see ``people/uploads.py``). Only operators with import rights
+(grid and community workers) see the pages; others get a 404.
 """
 
 from __future__ import annotations
@@ -13,22 +14,23 @@ import io
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
-from linli.core.xlsx import XLSX_MIME
+from linli.core.xlsx import XLSX_MIME, inert
 from linli.demands import importing
+from linli.people import uploads
 from linli.people.importing import check_file_size, template_regions
-from linli.people.io_views import (  # the resident import's waiting room for uploads (private helpers)
-    _stash,
-    _stashed_path,
-)
+from linli.people.io_views import import_mode, job_context, render_import
+from linli.people.models import ImportJob
 
 PAGE = "demands/import.html"
+RESULT = "demands/_import_result.html"
 
 
 def _require_import(user) -> None:
@@ -43,45 +45,38 @@ def sweep_import(request):
     context: dict = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "check_only": True}
     if request.method != "POST":
         return render(request, PAGE, context)
-    context["only_good"] = request.POST.get("only_good") == "1"
-    if "upload" in request.POST:
-        return _confirm(request, context)
-    context["check_only"] = request.POST.get("check_only") == "1"
+    check_only, only_good = import_mode(request)
+    context.update(check_only=check_only, only_good=only_good)
     upload = request.FILES.get("file")
     if upload is None:
         return _error(request, context, _("Choose a file to upload"))
     try:
         check_file_size(upload.size)
-        data = upload.read()
+        if uploads.runs_in_background(upload):
+            job = uploads.job_start(
+                user=request.user, upload=upload, kind=ImportJob.Kind.SWEEP, only_good=only_good, dry_run=check_only,
+                language=getattr(request, "LANGUAGE_CODE", "") or "", ip=_ip(request),
+            )
+            return redirect("demands:import_job", pk=job.pk)
         report = importing.demands_import(
-            user=request.user, data=data, filename=upload.name, only_good=context["only_good"],
-            dry_run=context["check_only"], ip=_ip(request),
+            user=request.user, data=upload.read(), filename=upload.name, only_good=only_good, dry_run=check_only,
+            ip=_ip(request),
         )
     except DomainError as exc:
         return _error(request, context, exc.message)
     context["report"] = report
-    if report.dry_run and report.can_write:
-        context["upload"] = _stash(request.user, data, upload.name)
-        context["filename"] = upload.name
-    return render(request, PAGE, context, status=_status(report))
+    return render_import(request, PAGE, context, result=RESULT, status=_status(report))
 
 
-def _confirm(request, context: dict):
-    """Import a file checked a moment ago (the hidden ``upload`` name)."""
-    path = _stashed_path(request.user, request.POST["upload"])
-    if path is None:
-        return _error(request, context, _("The uploaded file has expired; upload it again"))
-    try:
-        report = importing.demands_import(
-            user=request.user, data=path.read_bytes(), filename=(request.POST.get("filename") or "import")[:120],
-            only_good=context["only_good"], ip=_ip(request),
-        )
-    except DomainError as exc:
-        return _error(request, context, exc.message)
-    finally:
-        path.unlink(missing_ok=True)
-    context["report"] = report
-    return render(request, PAGE, context, status=_status(report))
+@login_required
+@require_GET
+def sweep_import_job(request, pk: int):
+    """A background sweep import: progress while it runs (polled), then the report."""
+    _require_import(request.user)
+    job = uploads.job_get(user=request.user, pk=pk, kind=ImportJob.Kind.SWEEP)
+    context = job_context(job, reverse("demands:import_job", args=[job.pk]))
+    context["max_mb"] = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+    return render_import(request, PAGE, context, result=RESULT)
 
 
 def _status(report: importing.SweepReport) -> int:
@@ -91,7 +86,7 @@ def _status(report: importing.SweepReport) -> int:
 
 def _error(request, context: dict, message):
     context["error"] = message
-    return render(request, PAGE, context, status=400)
+    return render_import(request, PAGE, context, result=RESULT, status=400)
 
 
 def _ip(request) -> str | None:
@@ -162,14 +157,15 @@ def template_xlsx(user) -> bytes:
     items = workbook.create_sheet("服务项目")
     items.append([gettext("Code"), gettext("Service item"), gettext("Category")])
     for item in active_items().order_by("code"):
-        items.append([item.code, item.name, item.category.name])
+        items.append(inert([item.code, item.name, item.category.name]))
     items.column_dimensions["B"].width = 28
     items.column_dimensions["C"].width = 20
 
     regions = workbook.create_sheet("区域编码")
     regions.append([gettext("Region code"), gettext("Name"), gettext("Level"), gettext("Part of")])
     for region in template_regions(user):
-        regions.append([region.code, region.name, region.get_level_display(), region.parent.name if region.parent else ""])
+        regions.append(inert([region.code, region.name, region.get_level_display(),
+                              region.parent.name if region.parent else ""]))
     regions.column_dimensions["A"].width = 26
     regions.column_dimensions["B"].width = 16
     for row_cells in (notes[1], items[1], regions[1]):

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.http import Http404
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.scoping import scope_for
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, interpolate
 from linli.core.xlsx import write_xlsx
 from linli.people.models import Resident, TargetGroupTag
-from linli.people.selectors import resident_list
+from linli.people.selectors import resident_list, visible_tags
 from linli.people.services import log_bulk_access
 from linli.privacy.identifiers import mask_id_number, mask_mobile
 from linli.privacy.models import Action
 from linli.regions.models import Region
+from linli.regions.selectors import region_get
 
 CHUNK = 2000
 RESIDENCE_WORDS = {"registered": "户籍", "resident": "常住", "floating": "流动"}
@@ -65,14 +67,41 @@ def describe_filters(*, within: Region | None, tag: TargetGroupTag | None, query
     return " ".join(parts) or "all"
 
 
+def export_filters(*, user, region: str = "", tag: str = "", query: str = "") -> dict:
+    """The filters of an export given as codes (page, command), as ``residents_export`` arguments.
+
+    A code the user cannot use is refused, never ignored: an unknown region or one outside the
+    user's area, and an unknown tag or one above the user's clearance, read alike (``unknown_*``),
+    so an export never falls back to the whole register."""
+    within = None
+    region = (region or "").strip()
+    if region:
+        try:
+            within = region_get(user=user, code=region)
+        except Http404:
+            raise DomainError("unknown_region", interpolate(
+                _("Unknown region, or outside your area: %(code)s"), {"code": region[:40]}), field="grid") from None
+    tag_obj = None
+    tag = (tag or "").strip()
+    if tag:
+        tag_obj = visible_tags(user).filter(code=tag).first()
+        if tag_obj is None:
+            raise DomainError("unknown_tag", interpolate(
+                _("Unknown target-group tag: %(code)s"), {"code": tag[:40]}), field="tag")
+    return {"within": within, "tag": tag_obj, "query": (query or "").strip()[:50]}
+
+
 def residents_export(
     *, user, handle, within: Region | None = None, tag: TargetGroupTag | None = None, query: str = "",
     ip: str | None = None,
 ) -> int:
     """Write the residents the user may see (filtered like the list page) to ``handle`` as xlsx and
     log the export. Returns the number of residents written."""
-    if not scope_for(user).resident_paths:
+    scope = scope_for(user)
+    if not scope.resident_paths:
         raise DomainError("export_not_allowed", _("Your role may not export residents"))
+    if tag is not None and tag.sensitivity > scope.clearance:  # never widened to "no tag filter"
+        raise DomainError("unknown_tag", interpolate(_("Unknown target-group tag: %(code)s"), {"code": tag.code}), field="tag")
     residents = resident_list(user=user, within=within, tag=tag, query=query).select_related("household")
     count = 0
 

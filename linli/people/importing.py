@@ -2,9 +2,12 @@
 
 Three steps, each its own function:
 
-1. :func:`read_table` turns the uploaded bytes into a header and raw rows (openpyxl in read-only
-   mode for xlsx; UTF-8 with or without BOM, else GB18030, for csv). File-level problems (type,
-   size, encoding, headers) raise :class:`~linli.core.errors.DomainError`: the whole file is refused.
+1. :func:`read_table` turns the uploaded bytes into a header and raw rows (xlsx: the rows of the
+   first sheet streamed from its XML; csv: UTF-8 with or without BOM, UTF-16 with BOM, else
+   GB18030 when charset-normalizer agrees). File-level problems (type, size, encoding, headers,
+   too many rows) raise :class:`~linli.core.errors.DomainError`: the whole file is refused.
+   Every row scanned counts against the limit, blank rows and skipped row numbers included, so a
+   small file declaring a million rows is refused after ``MAX_ROWS`` rows, not read to its end.
 2. :func:`validate_rows` checks every row and every column, collecting one :class:`RowProblem` per bad
    cell (row number as the worker sees it, header row = 1), then the cross-row rules (duplicate ID
    numbers in the file and in the register, households lying in another region).
@@ -17,21 +20,27 @@ the columns are defined once.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 
+import charset_normalizer
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from linli.accounts.scoping import path_q, scope_for
 from linli.core.errors import DomainError, interpolate
+from linli.core.xlsx import inert
 from linli.people.models import Gender, Household, Residence, Resident, ResidentTag, TargetGroupTag
 from linli.people.selectors import visible_tags
 from linli.people.services import (
@@ -51,7 +60,8 @@ from linli.privacy.identifiers import (
 from linli.privacy.models import Action
 from linli.regions.models import Level, Region
 
-MAX_ROWS = 50_000
+MAX_ROWS = 50_000  # data rows; with the header, the number of rows scanned may not pass MAX_ROWS + 1
+MAX_COLUMNS = 50  # a template has about ten; data beyond this column refuses the file
 BATCH = 500
 
 
@@ -160,33 +170,68 @@ class _Row:
 # --- Step 1: read the file -----------------------------------------------------------------------
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, counter: ScanCounter | None = None) -> Table:
     """Read the first sheet of an xlsx file or a csv file; refuse the whole file when it cannot be
     read or its headers are wrong."""
     return read_rows(data, filename, match_headers=_match_headers,
-                     no_rows=_("The file has headers but no residents"))
+                     no_rows=_("The file has headers but no residents"), counter=counter)
 
 
-def read_rows(data: bytes, filename: str, *, match_headers, no_rows) -> Table:
+@dataclass
+class ScanCounter:
+    """How far an import went: ``rows`` is the number of row positions scanned (blank rows and
+    row numbers a sheet skips included), ``parsed`` the rows actually read from the file, ``phase``
+    reading, checking or writing; ``progress(phase, rows)`` is called at each phase and every
+    ``every`` rows read (a background import shows it)."""
+
+    rows: int = 0
+    parsed: int = 0
+    phase: str = "reading"
+    progress: Callable[[str, int], None] | None = None
+    every: int = 1000
+    _next: int = 0
+
+    def advance(self, number: int | None = None) -> None:
+        self.parsed += 1
+        self.rows = max(self.rows + 1, number or 0)
+        if self.progress is not None and self.rows >= self._next:
+            self._next = self.rows + self.every
+            self.progress(self.phase, self.rows)
+
+    def enter(self, phase: str) -> None:
+        self.phase = phase
+        if self.progress is not None:
+            self.progress(phase, self.rows)
+
+
+def too_many_rows() -> DomainError:
+    return DomainError("import_too_many_rows", interpolate(
+        _("The file has more than %(n)s rows (empty rows count too); delete the empty rows at the end or split it into several files"),
+        {"n": MAX_ROWS}), field="file")
+
+
+def read_rows(data: bytes, filename: str, *, match_headers, no_rows, counter: ScanCounter | None = None) -> Table:
     """The spreadsheet reader every import shares: size limit, xlsx or csv, numbers read as text,
     empty rows skipped, the first non-empty row as headers (``match_headers(header) ->
-    (columns, labels)`` refuses wrong ones), at most ``MAX_ROWS`` rows."""
+    (columns, labels)`` refuses wrong ones), at most ``MAX_ROWS`` rows scanned after the header
+    row's position, empty ones included."""
     check_file_size(len(data))
     if not data.strip():
         raise DomainError("import_empty", _("The file is empty"), field="file")
-    raw_rows = _xlsx_rows(data) if _file_kind(data, filename) == "xlsx" else _csv_rows(data)
+    counter = counter if counter is not None else ScanCounter()
+    reader = _xlsx_rows(data, counter) if _file_kind(data, filename) == "xlsx" else _csv_rows(data, counter)
     header: tuple = ()
     rows: list[tuple[int, tuple]] = []
-    for number, values in enumerate(raw_rows, start=1):
-        if _is_empty(values):
-            continue
-        if not header:
-            header = values
-            continue
-        rows.append((number, values))
-        if len(rows) > MAX_ROWS:
-            raise DomainError("import_too_many_rows", interpolate(
-                _("The file has more than %(n)s rows; split it into several files"), {"n": MAX_ROWS}), field="file")
+    with closing(reader):
+        for number, values in reader:
+            if counter.rows > MAX_ROWS + 1:
+                raise too_many_rows()
+            if _is_empty(values):
+                continue
+            if not header:
+                header = values
+                continue
+            rows.append((number, values))
     if not header:
         raise DomainError("import_empty", _("The file is empty"), field="file")
     columns, labels = match_headers(header)
@@ -201,12 +246,23 @@ def check_file_size(size: int) -> None:
                           % {"mb": max(1, settings.IMPORT_MAX_BYTES // (1024 * 1024))}, field="file")
 
 
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) format
+
+
 def _file_kind(data: bytes, filename: str) -> str:
     name = (filename or "").lower()
-    is_zip = data[:4] == b"PK\x03\x04"
-    if name.endswith(".xlsx") or (is_zip and "." not in name):
-        return "xlsx"
-    if name.endswith((".csv", ".txt")) or ("." not in name and b"\x00" not in data[:4096]):
+    if data.startswith(_ZIP):
+        return "xlsx"  # whatever its name says: a zip is never a csv
+    if data.startswith(_OLE) or name.endswith(".xls"):
+        raise DomainError(
+            "import_file_type", _("This is an old Excel .xls file: open it in Excel or WPS and save it as .xlsx"), field="file",
+        )
+    if name.endswith((".xlsx", ".xlsm")):
+        raise DomainError("import_not_spreadsheet", _(
+            "The file is not an Excel workbook, although its name ends in .xlsx: open it in Excel or WPS and save it "
+            "as .xlsx, or save it as .csv"), field="file")
+    if name.endswith((".csv", ".txt")) or "." not in name:
         return "csv"
     raise DomainError(
         "import_file_type", _("Upload an Excel .xlsx file or a .csv file (save old .xls files as .xlsx first)"),
@@ -214,36 +270,144 @@ def _file_kind(data: bytes, filename: str) -> str:
     )
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+def _unreadable() -> DomainError:
+    return DomainError("import_unreadable", _("The file cannot be read as an Excel workbook"), field="file")
+
+
+def unpacked_limit(size: int) -> int:
+    """How much a workbook of ``size`` bytes may unpack to: real workbooks unpack to about 13 times
+    their size; allow 100 times (at least 16 MiB), never more than 8 times the upload limit, so a
+    small file cannot hide a sheet that takes a worker minutes to parse."""
+    return min(8 * settings.IMPORT_MAX_BYTES, max(16 * 1024 * 1024, 100 * size))
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip that unpacks to much more than any real workbook of the size limit (a zip bomb):
+    the sizes in the directory are an upper bound, since reading more fails the CRC check."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable() from None
+    limit = getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", None) or unpacked_limit(len(data))
+    if unpacked > limit:
+        raise DomainError("import_too_large", interpolate(
+            _("The workbook unpacks to more than %(mb)s MB; split it into several files"),
+            {"mb": max(1, limit // (1024 * 1024))}), field="file")
+
+
+class _RowParser(WorkSheetParser):
+    """openpyxl's sheet parser, refusing a row with more cells than a template could have (the
+    cells of a row are parsed before it is handed over)."""
+
+    def parse_row(self, row):
+        if len(row) > MAX_COLUMNS * 4:
+            raise _too_many_columns()
+        return super().parse_row(row)
+
+
+def _too_many_columns() -> DomainError:
+    return DomainError("import_too_many_columns", interpolate(
+        _("The file has data beyond column %(n)s; the template has far fewer columns"), {"n": MAX_COLUMNS}), field="file")
+
+
+def _xlsx_rows(data: bytes, counter: ScanCounter) -> Iterator[tuple[int, tuple]]:
+    """The rows of the first sheet as (row number, values), straight from the sheet's XML: the
+    declared dimension (``A1:XFD1048576``) is ignored, rows and cells missing from the XML cost
+    nothing, and each row is as wide as its last cell holding data (at most ``MAX_COLUMNS``)."""
     from openpyxl import load_workbook
 
+    _check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise DomainError("import_unreadable", _("The file cannot be read as an Excel workbook"), field="file") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, SyntaxError, InvalidFileException):
+        raise _unreadable() from None
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        if not workbook.worksheets:
+            raise _unreadable()
+        sheet = workbook.worksheets[0]
+        with sheet._get_source() as source:  # noqa: SLF001 - openpyxl's streaming read, without its padding
+            parser = _RowParser(
+                source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,  # noqa: SLF001
+                date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,  # noqa: SLF001
+            )
+            for number, cells in parser.parse():
+                counter.advance(number)
+                yield number, _row_values(cells)
+    except DomainError:  # a ValueError, but already the right answer
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, SyntaxError):
+        raise _unreadable() from None
     finally:
         workbook.close()
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    else:
+def _row_values(cells: list[dict]) -> tuple:
+    values: dict[int, object] = {}
+    for cell in cells:
+        column, value = cell["column"], cell["value"]
+        if column > MAX_COLUMNS:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            raise _too_many_columns()
+        values[column] = value
+    return tuple(values.get(i) for i in range(1, max(values, default=0) + 1))
+
+
+#: Encodings read as the GB18030 superset (charset-normalizer's names).
+_GB_ENCODINGS = {"gb18030", "gbk", "gb2312", "cp936"}
+
+
+def _decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; anything else is refused with the
+    encoding charset-normalizer recognises, instead of being read as garbled headers (Big5 bytes,
+    for one, are valid GB18030)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            text = data.decode("utf-8")
+            return data.decode("utf-16")
         except UnicodeDecodeError:
+            raise _not_text() from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    matches = list(charset_normalizer.from_bytes(data))
+    if matches:
+        least = min(m.chaos for m in matches)
+        if any(m.encoding in _GB_ENCODINGS and m.chaos <= least for m in matches):
             try:
-                text = data.decode("gb18030")
+                return data.decode("gb18030")
             except UnicodeDecodeError:
-                raise DomainError(
-                    "import_encoding", _("The csv file is neither UTF-8 nor GB18030 text"), field="file",
-                ) from None
+                raise _not_text() from None
+        raise DomainError("import_encoding", interpolate(
+            _("The csv file is in the %(encoding)s encoding, which Linli does not read: save it again as “CSV UTF-8” "
+              "(Excel: Save as → CSV UTF-8; WPS or LibreOffice: choose the UTF-8 character set)"),
+            {"encoding": matches[0].encoding}), field="file")
+    raise _not_text()
+
+
+def _not_text() -> DomainError:
+    return DomainError("import_encoding", _(
+        "The csv file is not text in any encoding Linli knows (is it a damaged or binary file?): save it again as “CSV UTF-8”"),
+        field="file")
+
+
+def _csv_rows(data: bytes, counter: ScanCounter) -> Iterator[tuple[int, tuple]]:
+    text = _decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield tuple(row)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader, start=1):  # a record is one row, even with a line break in a cell
+            counter.advance()
+            if len(row) > MAX_COLUMNS and any(v.strip() for v in row[MAX_COLUMNS:]):
+                raise _too_many_columns()
+            yield number, tuple(row[:MAX_COLUMNS])
+    except csv.Error:
+        raise DomainError("import_unreadable_csv", _("The csv file cannot be read (a quote is never closed, or a cell is too long)"),
+                          field="file") from None
 
 
 def _is_empty(values: Iterable) -> bool:
@@ -532,18 +696,22 @@ def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
 
 def residents_import(
     *, user, data: bytes, filename: str, only_good: bool = False, dry_run: bool = False, ip: str | None = None,
+    counter: ScanCounter | None = None,
 ) -> ImportReport:
     """Validate the whole file, then write the good rows in one transaction (all rows, or only the
     good ones with ``only_good``). File-level problems raise DomainError."""
     if not scope_for(user).import_paths:
         raise DomainError("import_not_allowed", _("Your role may not import residents"))
-    table = read_table(data, filename)
+    counter = counter if counter is not None else ScanCounter()
+    table = read_table(data, filename, counter=counter)
+    counter.enter("checking")
     good, problems = validate_rows(user=user, table=table)
     report = ImportReport(
         filename=filename, rows=len(table.rows), good=len(good), problems=problems, dry_run=dry_run, only_good=only_good,
     )
     if dry_run or not good or (problems and not only_good):
         return report
+    counter.enter("writing")
     try:
         with transaction.atomic():
             report.created, report.households_created = _write(good)
@@ -647,14 +815,15 @@ def template_xlsx(user) -> bytes:
     regions = workbook.create_sheet("区域编码")
     regions.append([gettext("Region code"), gettext("Name"), gettext("Level"), gettext("Part of")])
     for region in template_regions(user):
-        regions.append([region.code, region.name, region.get_level_display(), region.parent.name if region.parent else ""])
+        regions.append(inert([region.code, region.name, region.get_level_display(),
+                               region.parent.name if region.parent else ""]))
     regions.column_dimensions["A"].width = 26
     regions.column_dimensions["B"].width = 16
 
     tags = workbook.create_sheet("人群标签")
     tags.append([gettext("Target group"), gettext("Code"), gettext("Takes a grade")])
     for tag in visible_tags(user):
-        tags.append([tag.name, tag.code, gettext("yes (1–4)") if tag.has_grade else ""])
+        tags.append(inert([tag.name, tag.code, gettext("yes (1–4)") if tag.has_grade else ""]))
     tags.append([])
     for note in (
         gettext("Separate several target groups with 、 or a comma, e.g. 独居老人、高龄老人."),

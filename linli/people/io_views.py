@@ -1,36 +1,33 @@
-"""Pages for the batch import (upload → report → confirm) and the xlsx export of the register.
+"""Pages for the batch import (upload → report → import) and the xlsx export of the register.
 
-An upload is first checked without writing (a dry run) and the report shown; the file waits under
-``MEDIA_ROOT/imports`` with a random name bound to the uploader until it is confirmed, and is
-deleted once the import ran. Files left behind by abandoned uploads are removed after a day.
+The form checks a file without writing (the default) or imports it; a checked file that can be
+imported is imported by sending the same file again (the report's button submits the form, which
+still holds the file). Small files are handled within the request and never stored; a large one
+runs in the background with its progress shown (``people/uploads.py``).
 """
 
 from __future__ import annotations
 
 import io
-import re
-import secrets
 import tempfile
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.accounts.scoping import scope_for
 from linli.core.errors import DomainError
 from linli.core.xlsx import XLSX_MIME
-from linli.people import exporting, importing, selectors
-from linli.people.forms import ResidentFilterForm
-from linli.regions.selectors import grids_within
+from linli.people import exporting, importing, uploads
+from linli.people.models import ImportJob
 
-UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}\.(xlsx|csv)$")
-STALE_SECONDS = 24 * 3600
+PAGE = "people/import.html"
+RESULT = "people/_import_result.html"
 
 
 def _require_import(user) -> None:
@@ -38,77 +35,74 @@ def _require_import(user) -> None:
         raise Http404
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def import_mode(request) -> tuple[bool, bool]:
+    """(check only, only the correct rows) from the form; the report's "Import now" button sends
+    ``action=import``, which overrides the "check only" box."""
+    only_good = request.POST.get("only_good") == "1"
+    check_only = request.POST.get("check_only") == "1" and request.POST.get("action") != "import"
+    return check_only, only_good
 
 
-def _stash(user, data: bytes, filename: str) -> str:
-    """Keep an uploaded file until it is confirmed; returns the name to post back."""
-    folder = _upload_dir()
-    cutoff = time.time() - STALE_SECONDS
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    ext = "xlsx" if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04" else "csv"
-    name = f"{secrets.token_urlsafe(24)}.{ext}"
-    (folder / f"{user.pk}-{name}").write_bytes(data)
-    return name
-
-
-def _stashed_path(user, name: str) -> Path | None:
-    if not UPLOAD_NAME.match(name or ""):
-        return None
-    path = _upload_dir() / f"{user.pk}-{name}"
-    return path if path.is_file() else None
+def render_import(request, template: str, context: dict, *, result: str = RESULT, status: int = 200):
+    """The whole page, or only the ``result`` below the form for an htmx request (always 200 then:
+    htmx does not swap error responses, and the fragment says what went wrong)."""
+    if request.headers.get("HX-Request"):
+        return render(request, result, context)
+    return render(request, template, context, status=status)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_import(request.user)
-    context: dict = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    context: dict = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "check_only": True}
     if request.method != "POST":
-        return render(request, "people/import.html", context)
-    only_good = request.POST.get("only_good") == "1"
-    context["only_good"] = only_good
-    ip = request.META.get("REMOTE_ADDR") or None
-    if "upload" in request.POST:  # the confirmation of a checked file
-        path = _stashed_path(request.user, request.POST["upload"])
-        filename = (request.POST.get("filename") or "import")[:120]
-        if path is None:
-            context["error"] = _("The uploaded file has expired; upload it again")
-            return render(request, "people/import.html", context, status=400)
-        try:
-            report = importing.residents_import(
-                user=request.user, data=path.read_bytes(), filename=filename, only_good=only_good, ip=ip,
-            )
-        except DomainError as exc:
-            context["error"] = exc.message
-            return render(request, "people/import.html", context, status=400)
-        finally:
-            path.unlink(missing_ok=True)
-        context["report"] = report
-        return render(request, "people/import.html", context, status=200 if report.written else 400)
-
+        return render(request, PAGE, context)
+    check_only, only_good = import_mode(request)
+    context.update(check_only=check_only, only_good=only_good)
     upload = request.FILES.get("file")
     if upload is None:
         context["error"] = _("Choose a file to upload")
-        return render(request, "people/import.html", context, status=400)
+        return render_import(request, PAGE, context, status=400)
     try:
         importing.check_file_size(upload.size)
-        data = upload.read()
+        if uploads.runs_in_background(upload):
+            job = uploads.job_start(
+                user=request.user, upload=upload, kind=ImportJob.Kind.RESIDENTS, only_good=only_good,
+                dry_run=check_only, language=getattr(request, "LANGUAGE_CODE", "") or "",
+                ip=request.META.get("REMOTE_ADDR") or None,
+            )
+            return redirect("people:import_job", pk=job.pk)
         report = importing.residents_import(
-            user=request.user, data=data, filename=upload.name, only_good=only_good, dry_run=True, ip=ip,
+            user=request.user, data=upload.read(), filename=upload.name, only_good=only_good, dry_run=check_only,
+            ip=request.META.get("REMOTE_ADDR") or None,
         )
     except DomainError as exc:
         context["error"] = exc.message
-        return render(request, "people/import.html", context, status=400)
+        return render_import(request, PAGE, context, status=400)
     context["report"] = report
-    if report.can_write:
-        context["upload"] = _stash(request.user, data, upload.name)
-        context["filename"] = upload.name
-    return render(request, "people/import.html", context)
+    status = 200 if report.written or report.dry_run else 400
+    return render_import(request, PAGE, context, status=status)
+
+
+@login_required
+@require_GET
+def import_job(request, pk: int):
+    """A background import: its progress while it runs (polled by htmx), then its report."""
+    _require_import(request.user)
+    job = uploads.job_get(user=request.user, pk=pk, kind=ImportJob.Kind.RESIDENTS)
+    context = job_context(job, reverse("people:import_job", args=[job.pk]))
+    context["max_mb"] = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+    return render_import(request, PAGE, context)
+
+
+def job_context(job: ImportJob, url: str) -> dict:
+    context: dict = {"job": job, "job_url": url, "check_only": job.dry_run, "only_good": job.only_good}
+    if job.state == ImportJob.State.DONE and job.report is not None:
+        context["report"] = uploads.report_from_json(job.report)
+    elif job.state == ImportJob.State.FAILED:
+        context["error"] = job.error
+    return context
 
 
 @login_required
@@ -131,13 +125,17 @@ def export_xlsx(request):
     scope = scope_for(request.user)
     if not scope.resident_paths:
         raise Http404
-    grids = list(grids_within(user=request.user).order_by("path"))
-    tags = list(selectors.visible_tags(request.user))
-    filters = ResidentFilterForm(request.GET, grids=grids, tags=tags).filters()
-    handle = tempfile.TemporaryFile()
-    exporting.residents_export(
-        user=request.user, handle=handle, ip=request.META.get("REMOTE_ADDR") or None, **filters,
-    )
+    try:
+        filters = exporting.export_filters(
+            user=request.user, region=request.GET.get("grid", ""), tag=request.GET.get("tag", ""),
+            query=request.GET.get("q", ""),
+        )
+        handle = tempfile.TemporaryFile()
+        exporting.residents_export(
+            user=request.user, handle=handle, ip=request.META.get("REMOTE_ADDR") or None, **filters,
+        )
+    except DomainError as exc:
+        return render(request, "people/export_refused.html", {"error": exc.message, "code": exc.code}, status=400)
     handle.seek(0)
     filename = f"居民名单-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_MIME)

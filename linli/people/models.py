@@ -188,3 +188,49 @@ class ResidentTag(models.Model):
         from django.utils.translation import gettext
 
         return gettext(" (grade %(grade)s)") % {"grade": self.grade}
+
+
+class ImportJob(models.Model):
+    """A large import (residents or sweep results) run by the worker instead of the web request.
+
+    The file waits under ``MEDIA_ROOT/imports`` (mode 0600) only while the job is queued or running
+    and is deleted when the job ends, whatever the outcome; the report is kept here as JSON."""
+
+    class Kind(models.TextChoices):
+        RESIDENTS = "residents", _("residents")
+        SWEEP = "sweep", _("sweep results")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    filename = models.CharField(_("file name"), max_length=120)
+    stored_name = models.CharField(max_length=80, unique=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    only_good = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    rows_scanned = models.PositiveIntegerField(_("rows scanned"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)  # a worker that died leaves it running; the next takes it
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}

@@ -62,15 +62,17 @@ def test_check_only_reports_without_saving_then_confirm_imports(login, world, se
     report = response.context["report"]
     assert (report.dry_run, report.good, report.visited_no_need, report.written) == (True, 2, 1, False)
     html = response.content.decode()
-    assert 'id="import-report"' in html and 'data-code="item_suggested"' in html and 'name="upload"' in html
+    assert 'id="import-report"' in html and 'data-code="item_suggested"' in html
+    assert 'form="import-form" name="action" value="import"' in html
     assert not Demand.objects.exists()
+    imports = Path(settings.MEDIA_ROOT) / "imports"
+    assert not imports.exists() or not list(imports.iterdir())  # a check keeps no file
 
-    confirmed = client.post(IMPORT, {"upload": response.context["upload"], "filename": "sweep.csv"})
+    confirmed = _post(client, _good(world), check_only="1", action="import")  # "Import now" sends it again
     assert confirmed.status_code == 200
     assert (confirmed.context["report"].created, confirmed.context["report"].written) == (2, True)
     assert set(Demand.objects.values_list("channel", "created_by__username")) == {(Channel.SWEEP_IMPORT, "grid_a1")}
     assert AccessLog.objects.get(action="import").count == 2
-    assert not list((Path(settings.MEDIA_ROOT) / "imports").iterdir())
 
 
 def test_import_without_check_only_saves_at_once(login, world):
@@ -100,7 +102,7 @@ def test_file_level_errors_show_on_the_form(login, world):
     response = _post(client, b"name,phone\r\nx,y\r\n")
     assert response.status_code == 400
     assert "error" in response.context and 'name="file"' in response.content.decode()
-    assert client.post(IMPORT, {"upload": "x" * 32 + ".csv"}).status_code == 400
+    assert client.post(IMPORT, {"check_only": "1"}).status_code == 400  # no file
 
 
 @pytest.mark.parametrize("username", ["volunteer_a", "resident_a1", "org_admin_a", "outsider"])
@@ -175,3 +177,13 @@ def test_command_dry_run_of_a_good_file_writes_nothing_and_refuses_bad_users(wor
         _command(path, "--user", "volunteer_a")
     with pytest.raises(CommandError, match="no such file"):
         _command(tmp_path / "missing.csv", "--user", "grid_a1")
+
+
+def test_an_htmx_upload_gets_the_sweep_report_fragment(login, world):
+    client = login(world.users["grid_a1"])
+    response = client.post(IMPORT, {"file": SimpleUploadedFile("sweep.csv", _good(world)), "check_only": "1"},
+                           HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="import-report"' in html and "<html" not in html
+    assert 'data-code="item_suggested"' in html  # the sweep report's notes, not the resident report

@@ -82,7 +82,7 @@ def test_export_command_writes_the_file(world, tmp_path):
 
 def test_export_command_refuses_regions_outside_the_area_and_users_without_a_register(world, tmp_path):
     target = tmp_path / "out.xlsx"
-    with pytest.raises(CommandError, match="no region"):
+    with pytest.raises(CommandError, match="unknown_region"):
         call_command("export_residents", "--user", "grid_a1", "--grid", "330502001001-G02", "-o", str(target))
     with pytest.raises(CommandError, match="export_not_allowed"):
         call_command("export_residents", "--user", "outsider", "-o", str(target))

@@ -29,52 +29,73 @@ def village_household(world):
 
 def _upload(client, name="residents_good.csv", **extra):
     data = (FIXTURES / name).read_bytes()
-    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data, content_type="text/csv"), **extra})
+    headers = {k: extra.pop(k) for k in list(extra) if k.startswith("HTTP_")}
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data, content_type="text/csv"), **extra}, **headers)
 
 
-def test_upload_shows_the_report_and_writes_nothing_until_confirmed(login, world, settings):
+def test_a_check_shows_the_report_writes_nothing_and_keeps_no_file(login, world, settings):
     client = login(world.users["community_a"])
-    response = _upload(client)
+    response = _upload(client, check_only="1")
     assert response.status_code == 200
     report = response.context["report"]
-    assert (report.rows, report.good, report.problems, report.written) == (4, 4, [], False)
+    assert (report.rows, report.good, report.problems, report.written, report.dry_run) == (4, 4, [], False, True)
     assert Resident.objects.count() == 3
-    upload = response.context["upload"]
-    stashed = list((Path(settings.MEDIA_ROOT) / "imports").iterdir())
-    assert [p.name for p in stashed] == [f"{world.users['community_a'].pk}-{upload}"]
-    assert 'name="upload"' in response.content.decode()
+    imports = Path(settings.MEDIA_ROOT) / "imports"
+    assert not imports.exists() or not list(imports.iterdir())
+    html = response.content.decode()
+    assert 'form="import-form" name="action" value="import"' in html  # "Import now" sends the same file again
 
-    confirmed = client.post(IMPORT, {"upload": upload, "filename": "residents_good.csv"})
-    assert confirmed.status_code == 200
-    assert confirmed.context["report"].created == 4
+    imported = _upload(client, check_only="1", action="import")
+    assert imported.status_code == 200
+    assert (imported.context["report"].created, imported.context["report"].written) == (4, True)
     assert Resident.objects.count() == 7
-    assert not stashed[0].exists()
     assert AccessLog.objects.get(action="import").count == 4
 
 
-def test_bad_rows_are_listed_and_no_confirm_button_is_offered_without_only_good(login, world, village_household):
-    response = _upload(login(world.users["community_a"]), "residents_bad.csv")
+def test_the_form_checks_only_by_default_and_the_page_loads_htmx_targets(login, world):
+    html = login(world.users["community_a"]).get(IMPORT).content.decode()
+    assert 'name="check_only" value="1" id="import-check-only" checked' in html
+    assert 'id="import-form"' in html and 'hx-target="#import-result"' in html
+
+
+def test_an_htmx_request_gets_only_the_result_and_a_200_even_for_errors(login, world):
+    client = login(world.users["community_a"])
+    response = _upload(client, "residents_bad.csv", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="import-report"' in html and "<form" not in html and "<html" not in html
+
+
+def test_bad_rows_are_listed_and_no_import_button_is_offered_without_only_good(login, world, village_household):
+    response = _upload(login(world.users["community_a"]), "residents_bad.csv", check_only="1")
     html = response.content.decode()
     assert response.context["report"].bad == 9
-    assert "upload" not in response.context
-    assert 'name="upload"' not in html
+    assert 'value="import"' not in html
     assert 'data-code="id_number_duplicate"' in html
 
 
-def test_only_good_mode_offers_the_confirm_and_imports_the_good_rows(login, world, village_household):
+def test_only_good_mode_offers_the_import_and_imports_the_good_rows(login, world, village_household):
     client = login(world.users["community_a"])
-    response = _upload(client, "residents_bad.csv", only_good="1")
+    response = _upload(client, "residents_bad.csv", only_good="1", check_only="1")
     assert response.context["report"].good == 3
-    confirmed = client.post(IMPORT, {"upload": response.context["upload"], "filename": "bad.csv", "only_good": "1"})
-    assert confirmed.context["report"].created == 3
+    assert 'value="import"' in response.content.decode()
+    imported = _upload(client, "residents_bad.csv", only_good="1", action="import")
+    assert imported.context["report"].created == 3
     assert Resident.objects.count() == 6
 
 
-def test_a_stashed_file_cannot_be_confirmed_by_another_user(login, world):
-    upload = _upload(login(world.users["community_a"])).context["upload"]
-    other = login(world.users["grid_a1"]).post(IMPORT, {"upload": upload, "filename": "x.csv"})
-    assert other.status_code == 400
-    assert Resident.objects.count() == 3
+def test_an_import_of_a_file_with_bad_rows_writes_nothing(login, world, village_household):
+    response = _upload(login(world.users["community_a"]), "residents_bad.csv")
+    assert response.status_code == 400
+    assert (response.context["report"].written, Resident.objects.count()) == (False, 3)
+
+
+def test_a_failed_check_keeps_no_file_either(login, world, settings):
+    client = login(world.users["community_a"])
+    bad = SimpleUploadedFile("x.csv", "姓名,电话\n张三,1\n".encode(), content_type="text/csv")
+    assert client.post(IMPORT, {"file": bad, "check_only": "1"}).status_code == 400
+    imports = Path(settings.MEDIA_ROOT) / "imports"
+    assert not imports.exists() or not list(imports.iterdir())
 
 
 def test_wrong_headers_show_the_file_level_message(login, world):

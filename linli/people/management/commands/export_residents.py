@@ -8,13 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 
 from linli.accounts.models import User
 from linli.core.errors import DomainError
-from linli.people.exporting import residents_export
-from linli.people.selectors import visible_tags
-from linli.regions.selectors import region_get
+from linli.people.exporting import export_filters, residents_export
 
 
 class Command(BaseCommand):
@@ -31,20 +28,13 @@ class Command(BaseCommand):
         operator = User.objects.filter(username=user, is_active=True).first()
         if operator is None:
             raise CommandError(f"no active user {user!r}")
-        within = None
-        if grid:
-            try:
-                within = region_get(user=operator, code=grid)
-            except Http404:
-                raise CommandError(f"no region {grid!r} in the area of {user}") from None
-        tag_obj = None
-        if tag:
-            tag_obj = visible_tags(operator).filter(code=tag).first()
-            if tag_obj is None:
-                raise CommandError(f"no target group {tag!r} visible to {user}")
+        try:
+            filters = export_filters(user=operator, region=grid or "", tag=tag or "", query=query)
+        except DomainError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}") from None
         try:
             with open(output, "wb") as handle:
-                count = residents_export(user=operator, handle=handle, within=within, tag=tag_obj, query=query)
+                count = residents_export(user=operator, handle=handle, **filters)
         except DomainError as exc:
             Path(output).unlink(missing_ok=True)
             raise CommandError(f"{exc.code}: {exc.message}") from None
