@@ -383,3 +383,47 @@ def test_records_shop_and_books_are_404_outside_the_area(world, login, rewards, 
     books = (client.get("/ledger/").status_code, client.get("/ledger/export.xlsx?ledger=hours").status_code,
              api_get("/api/ledger/trial-balance"), api_get("/api/ledger/timebank-export"))
     assert books == ((200,) * 4 if persona in BOOKS else (404,) * 4), persona
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_a_background_import_job_is_seen_by_its_uploader_only(world, login, persona):
+    from linli.people.models import ImportJob
+
+    owner = world.users["community_a"]
+    jobs = {
+        "residents": ImportJob.objects.create(user=owner, kind="residents", filename="r.csv", stored_name="r" * 32),
+        "sweep": ImportJob.objects.create(user=owner, kind="sweep", filename="s.csv", stored_name="s" * 32),
+    }
+    client = login(world.users[persona])
+    for url in (f"/residents/import/jobs/{jobs['residents'].pk}/", f"/demands/import/jobs/{jobs['sweep'].pk}/"):
+        expected = 200 if persona == "community_a" else 404
+        assert client.get(url).status_code == expected, (persona, url)
+
+
+# --- publication of a public-area demand through Open311 -----------------------------------------------
+# A public-area demand in grid A1: staff whose area it lies in approve its words (page) and withdraw
+# them (API); everyone else gets a 404 from both, and nothing is published.
+PUBLISHES = {"grid_a1", "community_a", "social_a", "street", "district"}
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_publication_of_a_public_area_demand_only_by_staff_of_its_area(world, login, persona):
+    import json
+
+    from linli.catalog.models import ServiceItem
+    from linli.demands.models import Channel, Consent, Demand
+    from linli.demands.services import DemandInput, demand_submit
+
+    demand = demand_submit(user=world.users["community_a"], data=DemandInput(
+        region=world.micro_a1, description="楼道灯坏了", channel=Channel.PHONE, consent=Consent.PUBLIC_AREA,
+        item=ServiceItem.objects.get(code="1103"))).demand
+    client = login(world.users[persona])
+    page = client.post(f"/demands/{demand.pk}/publication/", {"op": "approve", "description": "楼道灯坏了"})
+    published = Demand.objects.get(pk=demand.pk).published_at is not None
+    api = client.put(f"/api/demands/{demand.pk}/publication", data=json.dumps({"published": False}),
+                     content_type="application/json")
+    if persona in PUBLISHES:
+        assert (page.status_code, published, api.status_code) == (302, True, 200), persona
+    else:
+        assert (page.status_code, published, api.status_code) == (404, False, 404), persona
+    assert Demand.objects.get(pk=demand.pk).published_at is None

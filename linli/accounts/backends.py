@@ -18,6 +18,10 @@ class LockoutModelBackend(ModelBackend):
     After ``LOGIN_MAX_FAILURES`` wrong passwords in a row the account is locked for
     ``LOGIN_LOCK_MINUTES``; during the lock even the right password is refused. A success resets the
     counter. The counter is incremented with an UPDATE, so parallel guesses all count.
+
+    An unknown username and a locked account take the same path (one password hash, then refused)
+    and the login form shows the same message for both, so neither the page nor its timing tells
+    whether an account exists or is locked.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -26,11 +30,9 @@ class LockoutModelBackend(ModelBackend):
         try:
             user = User._default_manager.get_by_natural_key(username)
         except User.DoesNotExist:
+            user = None
+        if user is None or user.is_locked:
             User().set_password(password)  # same work as a real check: no user-enumeration by timing
-            return None
-        if user.is_locked:
-            if request is not None:
-                request.linli_locked = True
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             if user.failed_logins or user.locked_until:
@@ -43,6 +45,4 @@ class LockoutModelBackend(ModelBackend):
                 locked_until=timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES),
                 failed_logins=0,
             )
-            if request is not None:
-                request.linli_locked = True
         return None

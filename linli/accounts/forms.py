@@ -6,10 +6,11 @@ from django.utils.translation import ngettext
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, telling the user when the account is locked.
+    """Django's login form with one message for every refused login.
 
-    ``LockoutModelBackend`` marks the request with ``linli_locked`` when it refuses a locked account
-    (or locks it on this attempt); then the message says so instead of "wrong password".
+    A wrong password, an unknown username and a locked account all get the same message (which
+    mentions the lock), so the page never tells whether an account exists or is locked; the backend
+    also does the same password-hashing work on each of these paths (see ``LockoutModelBackend``).
     """
 
     username = forms.CharField(label=_("Username"), max_length=150,
@@ -17,18 +18,15 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
-    def clean(self):
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if getattr(self.request, "linli_locked", False):
-                minutes = settings.LOGIN_LOCK_MINUTES
-                raise forms.ValidationError(
-                    ngettext(
-                        "This account is locked after too many wrong passwords. Try again in %(minutes)d minute.",
-                        "This account is locked after too many wrong passwords. Try again in %(minutes)d minutes.",
-                        minutes,
-                    ) % {"minutes": minutes},
-                    code="locked",
-                ) from None
-            raise
+    def get_invalid_login_error(self):
+        minutes = settings.LOGIN_LOCK_MINUTES
+        return forms.ValidationError(
+            ngettext(
+                "Wrong username or password. After %(count)d wrong passwords in a row an account is locked "
+                "for %(minutes)d minute.",
+                "Wrong username or password. After %(count)d wrong passwords in a row an account is locked "
+                "for %(minutes)d minutes.",
+                minutes,
+            ) % {"count": settings.LOGIN_MAX_FAILURES, "minutes": minutes},
+            code="invalid_login",
+        )

@@ -182,7 +182,10 @@ def _default_consent(data: DemandInput) -> str:
         if data.consent not in Consent.values:
             raise DomainError("consent_invalid", _("Unknown kind of consent"), field="consent")
         return data.consent
-    if data.resident is None:
+    # Without a resident, staff, the API and Open311 record a public-area need. A visitor without an
+    # account on 我要服务 writes about themselves (their words, their address): not a public place
+    # unless they say so (``consent=public_area``), so Open311 never publishes it.
+    if data.resident is None and data.channel != Channel.SELF_SERVICE:
         return Consent.PUBLIC_AREA
     return Consent.SELF if data.channel in {Channel.SELF_SERVICE, Channel.API, Channel.OPEN311} else Consent.VERBAL_TO_WORKER
 
@@ -340,9 +343,11 @@ def _route(demand: Demand) -> None:
 
 
 def _after_submit(demand: Demand) -> None:
+    """The messages are written in the submission's own transaction (the notification rows are the
+    outbox): the demand and what it tells people commit together, and are sent after commit."""
     from linli.demands import notify as demand_notify
 
-    transaction.on_commit(lambda: demand_notify.submitted(demand.pk))
+    demand_notify.submitted(demand)
 
 
 # --- finding duplicates ----------------------------------------------------------------------------
@@ -399,7 +404,7 @@ def demand_transition(
     with transaction.atomic():
         _apply(demand, action=action, actor=actor, actor_role=role, reason=reason, note=note, extra=extra,
                expected_version=expected_version)
-    _after_transition(demand, action, note)
+        _after_transition(demand, action, note)
     return demand
 
 
@@ -471,9 +476,10 @@ def _timestamps(action: str, demand: Demand, now: dt.datetime) -> dict:
 
 
 def _after_transition(demand: Demand, action: str, note: str) -> None:
+    """Inside the transition's transaction, like :func:`_after_submit`."""
     from linli.demands import notify as demand_notify
 
-    transaction.on_commit(lambda: demand_notify.transitioned(demand.pk, action, note))
+    demand_notify.transitioned(demand.pk, action, note)
 
 
 # --- notes and the verdict --------------------------------------------------------------------------
@@ -532,4 +538,82 @@ def demand_owner_check(*, tracking_number: str, mobile: str) -> Demand:
         raise DomainError(
             "tracking_not_found", _("No demand matches this tracking number and mobile number"), field="tracking_number",
         )
+    return demand
+
+
+# --- publication through Open311 (moderation) --------------------------------------------------------
+
+#: Who may approve a public-area demand's words for publication: staff whose area it lies in.
+PUBLISHERS = frozenset({Actor.GRID_WORKER, Actor.COMMUNITY_WORKER, Actor.SOCIAL_WORKER, Actor.STREET_OFFICER,
+                         Actor.DISTRICT_OFFICER})
+
+
+def _publisher_role(user, demand: Demand) -> str:
+    actors = actors_for(user, demand) & PUBLISHERS
+    if not actors:
+        raise DomainError("action_forbidden", _("You may not take this action on this demand"), field="action")
+    return _pick_role(actors)
+
+
+def demand_publication_approve(
+    *, demand: Demand, user, description: str | None = None, address: str | None = None,
+) -> Demand:
+    """Approve the words of a public-area demand for Open311; ``description`` and ``address`` are the
+    text to publish (a worker may take out a name or a phone number), by default the submitted ones.
+
+    The submitted description and address are never changed. Approving again replaces the published
+    text. A demand about a resident, not marked as about a public place, or with crisis words is
+    never published.
+    """
+    role = _publisher_role(user, demand)
+    if demand.resident_id is not None or demand.consent != Consent.PUBLIC_AREA:
+        raise DomainError(
+            "publication_not_public_area",
+            _("Only a demand about a public place, not about a resident, can be published"),
+        )
+    if demand.crisis:
+        raise DomainError("publication_crisis", _("A demand with crisis words is never published"))
+    text = demand.description if description is None else (description or "").strip()
+    if not text:
+        raise DomainError("description_required", _("Write the description to publish"), field="description")
+    if len(text) > DESCRIPTION_MAX:
+        raise DomainError(
+            "description_too_long",
+            interpolate(_("The description is longer than %(max)s characters"), {"max": DESCRIPTION_MAX}),
+            field="description",
+        )
+    place = demand.address if address is None else (address or "").strip()
+    if len(place) > 200:
+        raise DomainError("address_too_long", _("The address is longer than 200 characters"), field="address")
+    now = timezone.now()
+    with transaction.atomic():
+        Demand.objects.filter(pk=demand.pk).update(
+            published_description=text, published_address=place, published_at=now, published_by=user,
+            version=F("version") + 1, updated_at=now,
+        )
+        DemandEvent.objects.create(
+            demand=demand, actor=user, actor_role=role, action="publish", from_state=demand.state,
+            to_state=demand.state,
+            data={"description_edited": text != demand.description, "address_edited": place != demand.address},
+        )
+    demand.refresh_from_db()
+    return demand
+
+
+def demand_publication_withdraw(*, demand: Demand, user) -> Demand:
+    """Take a demand's words off Open311 again; the history keeps who approved and who withdrew."""
+    role = _publisher_role(user, demand)
+    if demand.published_at is None:
+        raise DomainError("publication_not_published", _("This demand is not published"))
+    now = timezone.now()
+    with transaction.atomic():
+        Demand.objects.filter(pk=demand.pk).update(
+            published_description="", published_address="", published_at=None, published_by=None,
+            version=F("version") + 1, updated_at=now,
+        )
+        DemandEvent.objects.create(
+            demand=demand, actor=user, actor_role=role, action="unpublish", from_state=demand.state,
+            to_state=demand.state,
+        )
+    demand.refresh_from_db()
     return demand

@@ -18,7 +18,9 @@ urlpatterns = [
     path("demands/new/suggest/", views.suggest, name="suggest"),
     path("demands/import/", io_views.sweep_import, name="import"),
     path("demands/import/template.xlsx", io_views.sweep_template, name="import_template"),
+    path("demands/import/jobs/<int:pk>/", io_views.sweep_import_job, name="import_job"),
     path("demands/<int:pk>/", views.detail, name="detail"),
     path("demands/<int:pk>/transition/", views.transition, name="transition"),
     path("demands/<int:pk>/note/", views.note, name="note"),
+    path("demands/<int:pk>/publication/", views.publication, name="publication"),
 ]

@@ -16,13 +16,22 @@ from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
 from linli.demands import triage
-from linli.demands.forms import NoteForm, QueueFilterForm, RecordForm, TransitionForm
+from linli.demands.forms import (
+    NoteForm,
+    PublicationForm,
+    QueueFilterForm,
+    RecordForm,
+    TransitionForm,
+)
 from linli.demands.models import Demand, normalise_tracking
 from linli.demands.selectors import QueueFilter, demand_get, demand_queue, filtered_demands
 from linli.demands.services import (
+    PUBLISHERS,
     DemandInput,
     actors_for,
     demand_note,
+    demand_publication_approve,
+    demand_publication_withdraw,
     demand_submit,
     demand_transition,
     duplicate_candidates,
@@ -141,7 +150,15 @@ def export(request):
     return xlsx_response("demands.xlsx", [(_("Demands"), headers, rows())])
 
 
-def _detail_context(request, demand: Demand, *, form=None, note_form=None) -> dict:
+def _publication_form(demand: Demand) -> PublicationForm:
+    published = demand.published_at is not None
+    return PublicationForm(initial={
+        "description": demand.published_description if published else demand.description,
+        "address": demand.published_address if published else demand.address,
+    })
+
+
+def _detail_context(request, demand: Demand, *, form=None, note_form=None, publication_form=None) -> dict:
     actors = actors_for(request.user, demand)
     transitions = [t for t in actions_from(demand.state, actors) if t.action not in {"confirm", "complain"}]
     orgs = Organisation.objects.filter(active=True, region__path__startswith=demand.community.path[:8]).order_by("name")
@@ -154,6 +171,8 @@ def _detail_context(request, demand: Demand, *, form=None, note_form=None) -> di
         "tags": demand.target_groups.filter(sensitivity__lte=scope_for(request.user).clearance),
         "now": timezone.now(),
         "volunteer_work": demand.is_open and demand.item.code in _item_skills(),
+        "can_publish": demand.is_public_area and bool(actors & PUBLISHERS),
+        "publication_form": publication_form or _publication_form(demand),
     }
 
 
@@ -209,6 +228,28 @@ def note(request, pk: int):
 
 
 @login_required
+@require_POST
+def publication(request, pk: int):
+    """Approve a public-area demand's words for Open311, as edited on the page, or withdraw them."""
+    demand = demand_get(user=request.user, pk=pk)
+    form = PublicationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["op"] == "approve":
+                demand_publication_approve(demand=demand, user=request.user, description=data["description"],
+                                           address=data["address"])
+            else:
+                demand_publication_withdraw(demand=demand, user=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("demands:detail", pk=demand.pk)
+    return render(request, "demands/detail.html", _detail_context(request, demand, publication_form=form), status=400)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def record(request):
     """Record a demand for a resident: find them, pick the service, describe, submit."""
@@ -245,21 +286,23 @@ def record(request):
 
 
 @login_required
-@require_GET
+@require_POST
 def resident_search(request):
-    """htmx: residents matching a name prefix, a mobile number or the last 4 ID digits."""
+    """htmx: residents matching a name prefix, a mobile number or the last 4 ID digits. A POST, so
+    the number typed never appears in a URL or an access log."""
     if not scope_for(request.user).resident_paths:
         raise Http404
-    q = request.GET.get("q", "").strip()[:50]
+    q = request.POST.get("q", "").strip()[:50]
     found = list(resident_list(user=request.user, query=q)[:8]) if len(q) >= 1 else []
     return render(request, "demands/_resident_results.html", {"residents": found, "q": q})
 
 
 @login_required
-@require_GET
+@require_POST
 def suggest(request):
-    """htmx: the service items the description suggests, and any crisis words, while the worker types."""
-    text = request.GET.get("description", "")[:2000]
+    """htmx: the service items the description suggests, and any crisis words, while the worker
+    types. A POST: the description (often with a name, an address or a number) stays out of URLs."""
+    text = request.POST.get("description", "")[:2000]
     lexicon = triage.load_default_lexicon()
     suggestions = triage.suggest_items(text, lexicon, limit=3) if text.strip() else []
     items = {i.code: i for i in active_items().filter(code__in=[s.item_code for s in suggestions])}

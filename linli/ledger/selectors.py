@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from linli.accounts.scoping import path_q, scope_for
@@ -58,6 +58,35 @@ def book_paths(user) -> tuple[str, ...]:
     """Where the user may read the books: recorders of their area, and street and district officers."""
     scope = scope_for(user)
     return tuple(sorted(set(recorder_paths(user)) | set(scope.resident_paths)))
+
+
+def covers_whole_tree(paths: tuple[str, ...]) -> bool:
+    """True when ``paths`` cover every root of the region tree (a superuser, or an officer of the
+    only district)."""
+    from linli.regions.models import Region
+
+    if "" in paths:
+        return True
+    roots = list(Region.objects.filter(parent__isnull=True).values_list("path", flat=True))
+    return bool(paths) and all(any(root.startswith(p) for p in paths) for root in roots)
+
+
+def trial_balance_in(user, *, ledger: str) -> dict[str, int]:
+    """The trial balance of the accounts in the user's books (``book_paths``): the sum of their
+    entries and of their cached balances, which are equal. Only for a user whose books cover the
+    whole tree is it the platform's balance, where both sums are zero; a community worker never
+    learns the totals of the communities next door."""
+    paths = book_paths(user)
+    accounts = Account.objects.filter(ledger=ledger)
+    entries = Entry.objects.filter(account__ledger=ledger)
+    if not covers_whole_tree(paths):
+        accounts = accounts.filter(path_q("path", paths))
+        entries = entries.filter(path_q("account__path", paths))
+    return {
+        "entries": entries.aggregate(s=Sum("amount"))["s"] or 0,
+        "balances": accounts.aggregate(s=Sum("balance"))["s"] or 0,
+        "accounts": accounts.count(),
+    }
 
 
 def accounts_in(user, *, ledger: str | None = None) -> QuerySet[Account]:

@@ -64,14 +64,17 @@ def _require_books(user) -> tuple[str, ...]:
 @require_GET
 def books(request):
     """The community's ledgers: trial balance (always zero), the consistency check, top holders."""
-    _require_books(request.user)
+    whole = sel.covers_whole_tree(_require_books(request.user))
     rows = []
     for ledger in Ledger:
         accounts = sel.accounts_in(request.user, ledger=ledger.value)
         by_kind = [(AccountKind(kind).label, total) for kind, total in
                    accounts.order_by("kind").values("kind").annotate(total=Sum("balance")).values_list("kind", "total")]
         top = accounts.filter(kind="volunteer").order_by("-balance")[:5]
-        rows.append({"ledger": ledger, "trial": services.trial_balance(ledger.value), "by_kind": by_kind,
+        # the sums over the user's own area; zero only over the whole tree (transfers cross areas)
+        trial = sel.trial_balance_in(request.user, ledger=ledger.value)
+        trial["balanced"] = trial["entries"] == trial["balances"] and (not whole or trial["entries"] == 0)
+        rows.append({"ledger": ledger, "trial": trial, "whole": whole, "by_kind": by_kind,
                      "top": [(mask_name(a.volunteer.name), a) for a in top]})
     from linli.accounts.scoping import path_q
     from linli.ledger.models import PointRule

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/reveal/", views.resident_reveal, name="reveal"),
     path("import/", io_views.import_upload, name="import"),
     path("import/template.<str:fmt>", io_views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", io_views.import_job, name="import_job"),
     path("export.xlsx", io_views.export_xlsx, name="export"),
 ]

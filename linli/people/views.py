@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.roles import Role
 from linli.accounts.scoping import scope_for
@@ -28,21 +28,34 @@ def _require_register(user):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def resident_list(request):
+    """The register. The filters by grid and tag may be links (GET); the search field (a name, a
+    mobile or an ID number) is only read from a POST, so personal data never lands in a URL, an
+    access log or the browser's history. The pages of a search are buttons that post it again."""
     scope = _require_register(request.user)
     grids = list(grids_within(user=request.user).order_by("path")) if scope.resident_paths else []
     tags = list(selectors.visible_tags(request.user))
-    form = ResidentFilterForm(request.GET, grids=grids, tags=tags)
-    residents = selectors.resident_list(user=request.user, **form.filters())
-    page = Paginator(residents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    filter_query = request.GET.copy()
-    filter_query.pop("page", None)
+    searching = request.method == "POST"
+    data = request.POST.copy() if searching else request.GET.copy()
+    if not searching:
+        data.pop("q", None)
+    form = ResidentFilterForm(data, grids=grids, tags=tags)
+    filters = form.filters()
+    searching = searching and bool(filters["query"].strip())
+    residents = selectors.resident_list(user=request.user, **filters)
+    page = Paginator(residents, settings.PAGE_SIZE).get_page(data.get("page"))
+    filter_query = data.copy()
+    for key in ("page", "q", "csrfmiddlewaretoken"):
+        filter_query.pop(key, None)
     return render(request, "people/resident_list.html", {
         "form": form,
         "page": page,
         "filter_query": filter_query.urlencode(),
+        "searching": searching,
         "can_import": bool(scope.import_paths),
-        "can_export": bool(scope.resident_paths),
+        # an export of a search would need the search in its URL: export the grid or tag, not the search
+        "can_export": bool(scope.resident_paths) and not searching,
         "show_filters": bool(scope.resident_paths),
     })
 

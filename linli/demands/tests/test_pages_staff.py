@@ -61,9 +61,9 @@ def test_the_export_respects_the_filters_and_is_logged(world, login):
 
 def test_a_worker_records_a_phone_call_for_a_resident(world, login):
     client = login(world.users["grid_a1"])
-    found = client.get(reverse("demands:resident_search"), {"q": "13800001234"})
+    found = client.post(reverse("demands:resident_search"), {"q": "13800001234"})
     assert [r.pk for r in found.context["residents"]] == [world.resident_a1.pk]
-    found = client.get(reverse("demands:resident_search"), {"q": "张"})
+    found = client.post(reverse("demands:resident_search"), {"q": "张"})
     assert [r.pk for r in found.context["residents"]] == [world.resident_a1.pk]
     response = client.post(reverse("demands:record"), {
         "resident": world.resident_a1.pk, "item": "0102", "description": "电话：想每天中午送饭", "urgency": "2",

@@ -65,12 +65,12 @@ def test_list_filters_by_grid_and_tag(login, world):
 
 def test_search_by_name_prefix_mobile_full_id_and_last_four_digits(login, world):
     client = login(world.users["community_a"])
-    assert _names(client.get(LIST, {"q": "张"})) == ["张秀英"]
-    assert _names(client.get(LIST, {"q": "13900005678"})) == ["李建国"]
-    assert _names(client.get(LIST, {"q": world.resident_a1.id_number})) == ["张秀英"]
-    assert _names(client.get(LIST, {"q": world.resident_a2.id_number[-4:]})) == ["李建国"]
+    assert _names(client.post(LIST, {"q": "张"})) == ["张秀英"]
+    assert _names(client.post(LIST, {"q": "13900005678"})) == ["李建国"]
+    assert _names(client.post(LIST, {"q": world.resident_a1.id_number})) == ["张秀英"]
+    assert _names(client.post(LIST, {"q": world.resident_a2.id_number[-4:]})) == ["李建国"]
     # a resident outside the area is not found by its exact mobile either
-    assert _names(login(world.users["grid_a1"]).get(LIST, {"q": "13900005678"})) == []
+    assert _names(login(world.users["grid_a1"]).post(LIST, {"q": "13900005678"})) == []
 
 
 def test_list_shows_disability_grade_and_links_import_and_export_with_the_filters(login, world):
