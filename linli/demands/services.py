@@ -26,6 +26,7 @@ from linli.accounts.roles import Role
 from linli.accounts.scoping import prefix_q, scope_for
 from linli.catalog.models import MenuItem, ServiceItem
 from linli.catalog.selectors import active_items
+from linli.core.db import atomic_retry
 from linli.core.errors import DomainError, interpolate
 from linli.demands import triage
 from linli.demands.models import (
@@ -242,12 +243,11 @@ def demand_submit(
     item, suggested, urgency, reasons, phrases = _triage(data, text)
     mobile, mobile_hash = _clean_contact(data)
     try:
-        with transaction.atomic():
-            demand = _create(
-                user=user, data=data, text=text, community=community, item=item, suggested=suggested,
-                urgency=urgency, reasons=reasons, phrases=phrases, mobile=mobile, mobile_hash=mobile_hash,
-                idempotency=(idempotency_scope, idempotency_key),
-            )
+        demand = atomic_retry(_create)(
+            user=user, data=data, text=text, community=community, item=item, suggested=suggested,
+            urgency=urgency, reasons=reasons, phrases=phrases, mobile=mobile, mobile_hash=mobile_hash,
+            idempotency=(idempotency_scope, idempotency_key),
+        )
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -401,10 +401,18 @@ def demand_transition(
     extra = _transition_extra(t.action, demand, assignee_org, duplicate_of)
     role = _pick_role(usable)
     actor = user if getattr(user, "is_authenticated", False) else None
-    with transaction.atomic():
+    start_state, start_version = demand.state, demand.version
+
+    @atomic_retry
+    def move() -> None:
+        # A retried attempt starts from the demand as the caller had it: the rolled-back attempt's
+        # claim refreshed the object in memory.
+        demand.state, demand.version = start_state, start_version
         _apply(demand, action=action, actor=actor, actor_role=role, reason=reason, note=note, extra=extra,
                expected_version=expected_version)
         _after_transition(demand, action, note)
+
+    move()
     return demand
 
 
