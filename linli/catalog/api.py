@@ -7,13 +7,13 @@ from ninja import Field, Router, Schema
 
 from linli.catalog.models import ServiceItem
 from linli.catalog.selectors import catalog_tree, community_menu, menu_community_get
-from linli.core.api_support import caller, responses
+from linli.core.api_support import PathCode, caller, responses
 from linli.regions.api import RegionRef
 
 router = Router(tags=["catalog"])
 
 
-class ItemOut(Schema):
+class CatalogItemOut(Schema):
     code: str = Field(description="Stable four-digit item code, e.g. `0102`.")
     name: str = Field(description="Label in the request's language.")
     name_zh: str = Field(description="Chinese label.")
@@ -40,7 +40,7 @@ class CategoryOut(Schema):
     name: str = Field(description="Label in the request's language.")
     name_zh: str = Field(description="Chinese label.")
     name_en: str = Field(description="English label.")
-    items: list[ItemOut] = Field(description="The category's active items.")
+    items: list[CatalogItemOut] = Field(description="The category's active items.")
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -95,8 +95,8 @@ def category_index(request):
     return catalog_tree(active_only=True)
 
 
-@router.get("/catalog/items/{code}", response=responses({200: ItemOut}, errors=(401, 404)), summary="One service item")
-def item_detail(request, code: str):
+@router.get("/catalog/items/{code}", response=responses({200: CatalogItemOut}, errors=(401, 404)), summary="One service item")
+def item_detail(request, code: PathCode):
     item = ServiceItem.objects.filter(code=code, active=True).select_related("category").first()
     if item is None:
         raise Http404
@@ -108,7 +108,7 @@ def item_detail(request, code: str):
     response=responses({200: MenuOut}, errors=(401, 404)),
     summary="A community's menu",
 )
-def menu_detail(request, community_code: str):
+def menu_detail(request, community_code: PathCode):
     """The services a community offers and who provides them; staff see the communities of their
     area, residents and volunteers their own community."""
     community = menu_community_get(user=caller(request), code=community_code)

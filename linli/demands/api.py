@@ -19,7 +19,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from linli.catalog.models import ServiceItem
 from linli.catalog.selectors import active_items
-from linli.core.api_support import caller, responses
+from linli.core.api_support import IDS_MAX, Id, PathId, SmallInt, Version, caller, responses
 from linli.core.errors import DomainError
 from linli.demands import triage
 from linli.demands.models import Channel, Demand
@@ -28,6 +28,8 @@ from linli.demands.services import (
     DemandInput,
     actors_for,
     demand_note,
+    demand_publication_approve,
+    demand_publication_withdraw,
     demand_rate,
     demand_submit,
     demand_transition,
@@ -119,10 +121,10 @@ class DemandCreatedOut(DemandOut):
 
 class DemandIn(Schema):
     region: str | None = Field(None, description="Region code; defaults to the resident's region.")
-    resident: int | None = Field(None, description="Resident id; omit for a public-area demand.")
+    resident: Id | None = Field(None, description="Resident id; omit for a public-area demand.")
     item: str | None = Field(None, description="4-digit service item code; omitted: suggested from the description.")
     description: str = Field(description="What is needed (at most 2,000 characters).")
-    urgency: int | None = Field(None, description="1–4; triage may raise it, never lower it.")
+    urgency: SmallInt | None = Field(None, description="1–4; triage may raise it, never lower it.")
     channel: str = Field("api", description="api, phone, visit or hotline (the last three: recorded by staff for a resident).")
     consent: str = Field("", description="self, verbal, guardian, public_area or vital_interest; defaulted from the channel.")
     address: str = Field("", description="Address text.")
@@ -136,13 +138,13 @@ class TransitionIn(Schema):
     action: str = Field(description="triage, assign, reassign, start, resolve, confirm, close, complain, reopen, cancel, reject, mark_duplicate, refer.")
     reason: str = Field("", description="Reason code, where the action needs one (see the workflow table in the docs).")
     note: str = Field("", description="Free-text note; required by resolve, reject, refer, complain and reason `other`.")
-    version: int | None = Field(None, description="The version you saw; a change since then answers 409 `conflict`.")
-    assignee_org: int | None = Field(None, description="Organisation id, for assign and reassign.")
-    duplicate_of: int | None = Field(None, description="Demand id, for mark_duplicate.")
+    version: Version | None = Field(None, description="The version you saw; a change since then answers 409 `conflict`.")
+    assignee_org: Id | None = Field(None, description="Organisation id, for assign and reassign.")
+    duplicate_of: Id | None = Field(None, description="Demand id, for mark_duplicate.")
 
 
 class BulkTransitionIn(TransitionIn):
-    ids: list[int] = Field(description="Demand ids (at most 500).", max_length=500)
+    ids: list[Id] = Field(description=f"Demand ids (at most {IDS_MAX}).", max_length=IDS_MAX)
 
 
 class BulkResultOut(Schema):
@@ -157,7 +159,7 @@ class NoteIn(Schema):
 
 
 class RatingIn(Schema):
-    rating: int = Field(description="1–5 stars.")
+    rating: SmallInt = Field(description="1–5 stars.")
     comment: str = Field("", description="Optional comment (at most 500 characters).")
 
 
@@ -191,7 +193,7 @@ class QueueQuery(Schema):
     overdue: bool = Field(False, description="Only open demands past their deadline.")
     crisis: bool = Field(False, description="Only demands with crisis words.")
     q: str = Field("", description="Tracking number or resident name prefix.")
-    before: int | None = Field(None, description="Keyset: only demands with a smaller id (from `next_before`).")
+    before: Id | None = Field(None, description="Keyset: only demands with a smaller id (from `next_before`).")
     limit: int = Field(50, ge=1, le=200, description="Page size.")
 
 
@@ -211,7 +213,7 @@ def _region(user, code: str | None) -> Region | None:
     return region_for_input(user=user, code=code) if code is not None else None
 
 
-@router.post("/demands", response=responses({200: DemandCreatedOut, 201: DemandCreatedOut}, errors=(400, 401, 409, 422)),
+@router.post("/demands", response=responses({200: DemandCreatedOut, 201: DemandCreatedOut}, errors=(400, 401, 404, 409, 422)),
              summary="Submit a demand")
 def create_demand(request, payload: DemandIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
     user = caller(request)
@@ -239,7 +241,7 @@ def create_demand(request, payload: DemandIn, idempotency_key: str = Header("", 
     return Status(201 if result.created else 200, demand)
 
 
-@router.get("/demands", response=responses({200: QueueOut}, errors=(401, 422)), summary="The demand queue")
+@router.get("/demands", response=responses({200: QueueOut}, errors=(400, 401, 422)), summary="The demand queue")
 def list_demands(request, filters: Query[QueueQuery]):
     user = caller(request)
     within = _region(user, filters.region) if filters.region else None
@@ -272,18 +274,18 @@ def bulk_transition(request, payload: BulkTransitionIn):
 
 
 @router.get("/demands/{demand_id}", response=responses({200: DemandOut}), summary="One demand")
-def get_demand(request, demand_id: int):
+def get_demand(request, demand_id: PathId):
     return demand_get(user=caller(request), pk=demand_id)
 
 
 @router.get("/demands/{demand_id}/events", response=responses({200: list[EventOut]}), summary="A demand's history")
-def demand_events(request, demand_id: int):
+def demand_events(request, demand_id: PathId):
     demand = demand_get(user=caller(request), pk=demand_id)
     return list(demand.events.select_related("actor"))
 
 
 @router.get("/demands/{demand_id}/actions", response=responses({200: list[str]}), summary="Actions you may take now")
-def demand_actions(request, demand_id: int):
+def demand_actions(request, demand_id: PathId):
     user = caller(request)
     demand = demand_get(user=user, pk=demand_id)
     return [t.action for t in actions_from(demand.state, actors_for(user, demand))]
@@ -300,7 +302,7 @@ def _transition(user, demand: Demand, payload: TransitionIn) -> Demand:
 
 @router.post("/demands/{demand_id}/transitions", response=responses({200: DemandOut}, errors=(400, 401, 404, 409, 422)),
              summary="Move a demand through the workflow")
-def transition_demand(request, demand_id: int, payload: TransitionIn):
+def transition_demand(request, demand_id: PathId, payload: TransitionIn):
     user = caller(request)
     demand = demand_get(user=user, pk=demand_id)
     _transition(user, demand, payload)
@@ -309,14 +311,14 @@ def transition_demand(request, demand_id: int, payload: TransitionIn):
 
 @router.post("/demands/{demand_id}/notes", response=responses({201: EventOut}, errors=(400, 401, 404, 422)),
              summary="Add a note")
-def add_note(request, demand_id: int, payload: NoteIn):
+def add_note(request, demand_id: PathId, payload: NoteIn):
     user = caller(request)
     return Status(201, demand_note(demand=demand_get(user=user, pk=demand_id), user=user, note=payload.note))
 
 
 @router.post("/demands/{demand_id}/rating", response=responses({200: DemandOut}, errors=(400, 401, 404, 422)),
              summary="The resident rates a resolved demand")
-def rate_demand(request, demand_id: int, payload: RatingIn):
+def rate_demand(request, demand_id: PathId, payload: RatingIn):
     user = caller(request)
     demand_rate(demand=demand_get(user=user, pk=demand_id), user=user, rating=payload.rating, comment=payload.comment)
     return demand_get(user=user, pk=demand_id)
@@ -336,4 +338,41 @@ def triage_text(request, text: str = Query(..., max_length=2000, description="Th
         ],
         "urgency": level,
         "crisis_phrases": triage.find_crisis_phrases(text),
+    }
+
+
+# --- publication through Open311 --------------------------------------------------------------------
+
+
+class PublicationIn(Schema):
+    published: bool = Field(description="true: approve the text below for Open311; false: withdraw it.")
+    description: str | None = Field(
+        None, max_length=2000, description="Text to publish (names and phone numbers taken out); default: the original.")
+    address: str | None = Field(None, max_length=200, description="Address to publish; default: the original.")
+
+
+class PublicationOut(Schema):
+    published: bool = Field(description="Open311 shows the approved text.")
+    description: str = Field(description="The approved description, or empty.")
+    address: str = Field(description="The approved address, or empty.")
+    published_at: dt.datetime | None = Field(description="When it was approved, or null.")
+    published_by: str = Field(description="Username of the worker who approved it, or empty.")
+
+
+@router.put("/demands/{demand_id}/publication",
+            response=responses({200: PublicationOut}, errors=(400, 401, 403, 404, 422)),
+            summary="Approve or withdraw a public-area demand's text for Open311")
+def set_publication(request, demand_id: PathId, payload: PublicationIn):
+    """Only a demand about a public place (consent `public_area`, no resident, no crisis words) can be
+    published, by staff whose area it lies in; the original description is kept unchanged."""
+    user = caller(request)
+    demand = demand_get(user=user, pk=demand_id)
+    if payload.published:
+        demand_publication_approve(demand=demand, user=user, description=payload.description, address=payload.address)
+    else:
+        demand_publication_withdraw(demand=demand, user=user)
+    return {
+        "published": demand.published_at is not None, "description": demand.published_description,
+        "address": demand.published_address, "published_at": demand.published_at,
+        "published_by": demand.published_by.username if demand.published_by_id else "",
     }

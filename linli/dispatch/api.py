@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from linli.core.api_support import caller, responses
+from linli.core.api_support import Id, LocalTime, PathId, caller, responses
 from linli.core.errors import DomainError
 from linli.demands.selectors import demand_get
 from linli.dispatch import selectors as sel
@@ -73,7 +73,7 @@ class DeclineIn(Schema):
 
 
 class TaskIn(Schema):
-    demand: int = Field(description="Demand id.")
+    demand: Id = Field(description="Demand id.")
     start: dt.datetime = Field(description="Start of the window (with offset).")
     end: dt.datetime = Field(description="End of the window.")
     lat: Decimal | None = Field(None, ge=-90, le=90, description="Latitude; defaults to the demand's.")
@@ -111,8 +111,8 @@ class PlanIn(Schema):
     rule: str = Field(description="daily, weekly or monthly.")
     weekday: int | None = Field(None, ge=0, le=6, description="For weekly: 0 = Monday.")
     day_of_month: int | None = Field(None, ge=1, le=28, description="For monthly.")
-    start_time: dt.time = Field(description="Window start, local time.")
-    end_time: dt.time = Field(description="Window end, local time.")
+    start_time: LocalTime = Field(description="Window start, local time (HH:MM).")
+    end_time: LocalTime = Field(description="Window end, local time (HH:MM).")
     target_tag: str | None = Field(None, description="Everyone with this target-group tag in the region, e.g. elderly-living-alone.")
 
 
@@ -153,7 +153,7 @@ class OfferMadeOut(Schema):
 
 
 class OfferMakeIn(Schema):
-    volunteer: int = Field(description="Volunteer id, e.g. from the shortlist.")
+    volunteer: Id = Field(description="Volunteer id, e.g. from the shortlist.")
 
 
 class BroadcastIn(Schema):
@@ -182,8 +182,8 @@ class PlanListOut(Schema):
     rule: str = Field(description="daily, weekly or monthly.")
     weekday: int | None = Field(description="For weekly: 0 = Monday.")
     day_of_month: int | None = Field(description="For monthly.")
-    start_time: dt.time = Field(description="Window start, local time.")
-    end_time: dt.time = Field(description="Window end, local time.")
+    start_time: LocalTime = Field(description="Window start, local time (HH:MM:SS).")
+    end_time: LocalTime = Field(description="Window end, local time (HH:MM:SS).")
     target_tag: str | None = Field(description="Target-group tag code, or null.")
     active: bool = Field(description="Whether occurrences are still generated.")
     served: int = Field(description="Residents served at least once in the month.")
@@ -201,14 +201,14 @@ def list_offers(request):
 
 @router.post("/dispatch/offers/{offer_id}/accept", response=responses({200: BookingOut}, errors=(400, 401, 404, 422)),
              summary="Accept an offer (books my time)")
-def accept_offer(request, offer_id: int):
+def accept_offer(request, offer_id: PathId):
     user = caller(request)
     return services.offer_accept(offer=sel.my_offer(user=user, pk=offer_id), user=user)
 
 
 @router.post("/dispatch/offers/{offer_id}/decline", response=responses({200: OfferOut}, errors=(400, 401, 404, 422)),
              summary="Decline an offer")
-def decline_offer(request, offer_id: int, payload: DeclineIn):
+def decline_offer(request, offer_id: PathId, payload: DeclineIn):
     user = caller(request)
     offer = sel.my_offer(user=user, pk=offer_id)
     services.offer_decline(offer=offer, user=user, reason=payload.reason)
@@ -223,14 +223,14 @@ def list_bookings(request):
 
 @router.post("/dispatch/bookings/{booking_id}/check-in", response=responses({200: BookingOut}, errors=(400, 401, 404)),
              summary="Check in")
-def check_in(request, booking_id: int):
+def check_in(request, booking_id: PathId):
     user = caller(request)
     return services.booking_check_in(booking=sel.my_booking(user=user, pk=booking_id), user=user)
 
 
 @router.post("/dispatch/bookings/{booking_id}/check-out", response=responses({200: BookingOut}, errors=(400, 401, 404)),
              summary="Check out")
-def check_out(request, booking_id: int):
+def check_out(request, booking_id: PathId):
     user = caller(request)
     return services.booking_check_out(booking=sel.my_booking(user=user, pk=booking_id), user=user)
 
@@ -242,7 +242,7 @@ def list_calls(request):
 
 @router.post("/dispatch/calls/{call_id}/accept", response=responses({200: BookingOut}, errors=(400, 401, 404)),
              summary="Answer an emergency call")
-def accept_call(request, call_id: int):
+def accept_call(request, call_id: PathId):
     user = caller(request)
     return services.call_accept(call=sel.call_get(user=user, pk=call_id), user=user)
 
@@ -272,7 +272,7 @@ def list_tasks(request, query: Query[DayQuery]):
 
 @router.get("/dispatch/tasks/{task_id}/shortlist", response=responses({200: list[CandidateOut]}),
             summary="The best five volunteers not yet asked about a task, with reasons")
-def task_shortlist(request, task_id: int):
+def task_shortlist(request, task_id: PathId):
     user = caller(request)
     task = sel.coordinator_task(user=user, pk=task_id)
     return [{"volunteer_id": pk, "distance_m": c.distance_m, "cost": c.cost, "reasons": list(c.reasons)}
@@ -281,7 +281,7 @@ def task_shortlist(request, task_id: int):
 
 @router.post("/dispatch/tasks/{task_id}/offers", response=responses({201: OfferMadeOut}, errors=(400, 401, 404, 422)),
              summary="Ask one chosen volunteer to take a task (they still decide)")
-def make_offer(request, task_id: int, payload: OfferMakeIn):
+def make_offer(request, task_id: PathId, payload: OfferMakeIn):
     user = caller(request)
     task = sel.coordinator_task(user=user, pk=task_id)
     return Status(201, services.offer_make(user=user, task=task, volunteer_id=payload.volunteer))
@@ -289,7 +289,7 @@ def make_offer(request, task_id: int, payload: OfferMakeIn):
 
 @router.post("/dispatch/tasks/{task_id}/broadcast", response=responses({200: BroadcastOut}, errors=(400, 401, 404, 422)),
              summary="Ask the best volunteers not yet asked all at once; the first to accept is booked")
-def broadcast_task(request, task_id: int, payload: BroadcastIn):
+def broadcast_task(request, task_id: PathId, payload: BroadcastIn):
     user = caller(request)
     task = sel.coordinator_task(user=user, pk=task_id)
     return {"offers": services.task_broadcast(user=user, task=task, count=payload.count)}
@@ -297,7 +297,7 @@ def broadcast_task(request, task_id: int, payload: BroadcastIn):
 
 @router.post("/dispatch/bookings/{booking_id}/no-show", response=responses({200: NoShowOut}, errors=(400, 401, 404)),
              summary="Record that the volunteer did not come; the next best is asked to stand in")
-def no_show(request, booking_id: int):
+def no_show(request, booking_id: PathId):
     user = caller(request)
     booking = sel.coordinator_booking(user=user, pk=booking_id)
     stand_in = services.booking_no_show(user=user, booking=booking)
@@ -326,7 +326,7 @@ def create_plan(request, payload: PlanIn):
 
 @router.post("/dispatch/plans/{plan_id}/generate", response=responses({200: GenerateOut}, errors=(400, 401, 404, 422)),
              summary="Generate a plan's tasks for a period")
-def generate_plan(request, plan_id: int, payload: GenerateIn):
+def generate_plan(request, plan_id: PathId, payload: GenerateIn):
     user = caller(request)
     plan = sel.plan_get(user=user, pk=plan_id)
     if not 0 <= (payload.end - payload.start).days <= 92:
@@ -358,6 +358,6 @@ def list_plans(request, query: Query[MonthQuery]):
 
 @router.post("/dispatch/plans/{plan_id}/active", response=responses({200: PlanOut}, errors=(401, 404, 422)),
              summary="Pause a recurring plan (no new occurrences) or resume it")
-def set_plan_active(request, plan_id: int, payload: PlanActiveIn):
+def set_plan_active(request, plan_id: PathId, payload: PlanActiveIn):
     user = caller(request)
     return services.plan_set_active(user=user, plan=sel.plan_get(user=user, pk=plan_id), active=payload.active)

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from linli.core.api_support import caller, responses
+from linli.core.api_support import Id, Minutes, Points, PointsOrZero, caller, responses
 from linli.core.errors import DomainError
 from linli.ledger import selectors as sel
 from linli.ledger import services
@@ -40,8 +40,8 @@ class EntryOut(Schema):
 
 
 class GiftIn(Schema):
-    to: int = Field(description="Resident id of a member of the volunteer's household.")
-    minutes: int = Field(description="Coins to give, in minutes.")
+    to: Id = Field(description="Resident id of a member of the volunteer's household.")
+    minutes: Minutes = Field(description="Coins to give, in minutes.")
 
 
 class TransferOut(Schema):
@@ -52,22 +52,22 @@ class TransferOut(Schema):
 
 class SpendIn(Schema):
     account: str = Field(description="Account code of the payer, e.g. coins:v12 or coins:r7.")
-    minutes: int = Field(description="Coins, in minutes.")
+    minutes: Minutes = Field(description="Coins, in minutes.")
     item: str = Field(description="4-digit code of the service received (coins pay for services only).")
     note: str = Field("", description="Optional note.")
 
 
 class BonusIn(Schema):
-    volunteer: int = Field(description="Volunteer id.")
-    points: int = Field(description="Points to award from the community fund.")
+    volunteer: Id = Field(description="Volunteer id.")
+    points: Points = Field(description="Points to award from the community fund.")
     reason: str = Field(description="Why; the volunteer reads it.")
 
 
 class RuleIn(Schema):
     region: str = Field(description="Region code the rule applies to (and below).")
     name: str = Field(description="Name of the rule.")
-    per_hour: int = Field(0, ge=0, description="Points per hour of confirmed service.")
-    per_record: int = Field(0, ge=0, description="Points per confirmed service.")
+    per_hour: PointsOrZero = Field(0, description="Points per hour of confirmed service.")
+    per_record: PointsOrZero = Field(0, description="Points per confirmed service.")
     item: str | None = Field(None, description="Only for this 4-digit service item; null for all.")
     valid_from: dt.date = Field(description="First day.")
     valid_until: dt.date | None = Field(None, description="Last day; null for open-ended.")
@@ -84,9 +84,9 @@ class RuleOut(Schema):
 
 class TrialOut(Schema):
     ledger: str = Field(description="hours, points or coins.")
-    entries: int = Field(description="Sum of every entry of the ledger: always 0.")
-    balances: int = Field(description="Sum of every cached balance: always 0.")
-    accounts: int = Field(description="Number of accounts.")
+    entries: int = Field(description="Sum of the entries of the accounts in the caller's area (0 for the whole platform).")
+    balances: int = Field(description="Sum of their cached balances: always equal to `entries`.")
+    accounts: int = Field(description="Number of accounts in the caller's area.")
 
 
 class ProblemOut(Schema):
@@ -163,11 +163,14 @@ def create_rule(request, payload: RuleIn):
 
 
 @router.get("/ledger/trial-balance", response=responses({200: list[TrialOut]}, errors=(401, 404)),
-            summary="The trial balance of each ledger (always zero)")
+            summary="The trial balance of each ledger over the caller's area")
 def trial(request):
+    """Whole-platform sums (always zero) only for a caller whose area is the whole tree; otherwise
+    the sums over the accounts in the caller's area."""
     if not sel.book_paths(caller(request)):
         raise Http404
-    return [{"ledger": ledger, **services.trial_balance(ledger)} for ledger in Ledger.values]
+    user = caller(request)
+    return [{"ledger": ledger, **sel.trial_balance_in(user, ledger=ledger)} for ledger in Ledger.values]
 
 
 @router.get("/ledger/check", response=responses({200: list[ProblemOut]}, errors=(401, 404)),

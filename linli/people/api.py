@@ -8,6 +8,7 @@ The list gives the birth year, never the full birth date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
@@ -17,6 +18,8 @@ from linli.core.api_support import (
     NEXT_DESCRIPTION,
     PREVIOUS_DESCRIPTION,
     PageQuery,
+    PathId,
+    SmallInt,
     caller,
     paginate,
     responses,
@@ -119,13 +122,31 @@ class ResidentFilters(PageQuery):
     tag: str | None = Field(None, description="Only residents with this tag code (400 `unknown_tag` when not visible).")
     q: str = Field(
         "", max_length=50,
+        description="Name prefix or the last 4 ID digits. A full mobile or ID number (any run of 11 digits) is refused "
+                    "here with 400 `identifier_in_url`: search for it with POST /api/residents/search, so it stays out "
+                    "of URLs and access logs.",
+    )
+
+
+class ResidentSearchIn(PageQuery):
+    region: str | None = Field(None, description="As in GET /api/residents.")
+    tag: str | None = Field(None, description="As in GET /api/residents.")
+    q: str = Field(
+        "", max_length=50,
         description="Name prefix, full 11-digit mobile, full 18-character ID number, or the last 4 ID digits.",
     )
 
 
+class ResidentSearchPage(Schema):
+    count: int = Field(description=COUNT_DESCRIPTION)
+    page: int = Field(description="This page's number; ask for another with `page` in the body.")
+    has_next: bool = Field(description="Whether a next page exists.")
+    items: list[ResidentOut] = Field(description="The residents on this page.")
+
+
 class TagIn(Schema):
     code: str = Field(description="Tag code, see GET /api/tags.")
-    grade: int | None = Field(None, description="Grade 1–4, for graded tags only.")
+    grade: SmallInt | None = Field(None, description="Grade 1–4, for graded tags only.")
 
 
 class ResidentIn(Schema):
@@ -162,7 +183,30 @@ def tag_index(request):
 @router.get("/residents", response=responses({200: ResidentPage}, errors=(400, 401, 422)), summary="List residents")
 def resident_index(request, filters: Query[ResidentFilters]):
     """Residents the caller may see, with masked identifiers and the tags their clearance allows."""
-    user = caller(request)
+    if _IDENTIFIER.search(filters.q):
+        raise DomainError("identifier_in_url", _("Search by mobile or ID number with POST /api/residents/search, "
+                                                 "not in the URL"), field="q")
+    qs = _residents(caller(request), filters)
+    return paginate(request, qs, filters)
+
+
+@router.post("/residents/search", response=responses({200: ResidentSearchPage}, errors=(400, 401, 422)),
+             summary="Search residents")
+def resident_search(request, payload: ResidentSearchIn):
+    """The list of GET /api/residents with the search in the body: by name, full mobile, full ID number
+    or last 4 ID digits. Use it for any search by an identifier, which must not travel in a URL."""
+    qs = _residents(caller(request), payload)
+    count = qs.count()
+    start = (payload.page - 1) * payload.page_size
+    items = list(qs[start : start + payload.page_size]) if start < count else []
+    return {"count": count, "page": payload.page, "has_next": start + payload.page_size < count, "items": items}
+
+
+#: A full mobile or ID number (any run of 11 digits) is not searched for in a URL.
+_IDENTIFIER = re.compile(r"\d{11}")
+
+
+def _residents(user, filters):
     tag = None
     if filters.tag:
         tag = visible_tags(user).filter(code=filters.tag).first()
@@ -174,13 +218,12 @@ def resident_index(request, filters: Query[ResidentFilters]):
         # an invisible region answers the same empty list as a region that does not exist.
         within = Region.objects.filter(code=filters.region).first()
         if within is None:
-            return paginate(request, resident_list(user=user).none(), filters)
-    qs = resident_list(user=user, within=within, tag=tag, query=filters.q)
-    return paginate(request, qs, filters)
+            return resident_list(user=user).none()
+    return resident_list(user=user, within=within, tag=tag, query=filters.q)
 
 
 @router.get("/residents/{resident_id}", response=responses({200: ResidentDetailOut}, errors=(401, 404)), summary="One resident")
-def resident_detail(request, resident_id: int):
+def resident_detail(request, resident_id: PathId):
     return resident_get(user=caller(request), pk=resident_id)
 
 
@@ -224,7 +267,7 @@ def resident_add(request, payload: ResidentIn):
     response=responses({200: RevealOut}, errors=(400, 401, 403, 404, 422)),
     summary="Reveal a full identifier",
 )
-def resident_reveal_field(request, resident_id: int, payload: RevealIn):
+def resident_reveal_field(request, resident_id: PathId, payload: RevealIn):
     """Return the full ID or mobile number, with a reason; every reveal is written to the access log."""
     user = caller(request)
     resident = resident_get(user=user, pk=resident_id)

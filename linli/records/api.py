@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from linli.core.api_support import caller, responses
+from linli.core.api_support import IDS_MAX, Id, Minutes, PathId, caller, responses
 from linli.core.errors import DomainError
 from linli.records import selectors as sel
 from linli.records import services
@@ -42,19 +42,19 @@ class RecordQuery(Schema):
 
 class GroupIn(Schema):
     region: str = Field(description="Region code of the organising community (or grid).")
-    volunteers: list[int] = Field(description="Volunteer ids.")
+    volunteers: list[Id] = Field(max_length=IDS_MAX, description=f"Volunteer ids (at most {IDS_MAX}).")
     activity: str = Field(description="Activity name.")
     date: dt.date = Field(description="Date of the activity.")
     place: str = Field(description="Place.")
     content: str = Field(description="Service content.")
-    minutes: int = Field(description="Service time per volunteer, in minutes.")
+    minutes: Minutes = Field(description="Service time per volunteer, in minutes (a day at most).")
     person_in_charge: str = Field(description="Person in charge.")
     recipient: str = Field("", description="Whom the service was for.")
     confirm: bool = Field(True, description="Confirm at once (the unit recording it is the organising unit).")
 
 
 class CompleteIn(Schema):
-    minutes: int | None = Field(None, description="Service time in minutes.")
+    minutes: Minutes | None = Field(None, description="Service time in minutes.")
     activity: str | None = Field(None, description="Activity name.")
     place: str | None = Field(None, description="Place.")
     content: str | None = Field(None, description="Service content.")
@@ -66,7 +66,7 @@ class ReasonIn(Schema):
 
 
 class CorrectionIn(Schema):
-    minutes: int = Field(description="The correct service time, in minutes.")
+    minutes: Minutes = Field(description="The correct service time, in minutes.")
     reason: str = Field(description="Why the record is wrong.")
     content: str = Field("", description="The correct content, if it is wrong too.")
 
@@ -123,7 +123,7 @@ def list_corrections(request):
 
 @router.post("/records/corrections/{correction_id}/decide", response=responses({200: CorrectionOut}, errors=(400, 401, 404, 422)),
              summary="Accept or refuse a correction request")
-def decide(request, correction_id: int, payload: DecideIn):
+def decide(request, correction_id: PathId, payload: DecideIn):
     user = _recorder(request)
     return services.correction_decide(user=user, request=sel.unit_correction(user, correction_id), accept=payload.accept,
                                       reason=payload.reason)
@@ -131,21 +131,21 @@ def decide(request, correction_id: int, payload: DecideIn):
 
 @router.patch("/records/{record_id}", response=responses({200: RecordOut}, errors=(400, 401, 404, 422)),
               summary="Complete a pending record")
-def complete(request, record_id: int, payload: CompleteIn):
+def complete(request, record_id: PathId, payload: CompleteIn):
     user = _recorder(request)
     return services.record_complete(user=user, record=sel.unit_record(user, record_id), **payload.dict())
 
 
 @router.post("/records/{record_id}/confirm", response=responses({200: RecordOut}, errors=(400, 401, 404)),
              summary="Confirm a record: hours, points and coins are posted")
-def confirm(request, record_id: int):
+def confirm(request, record_id: PathId):
     user = _recorder(request)
     return services.record_confirm(user=user, record=sel.unit_record(user, record_id))
 
 
 @router.post("/records/{record_id}/discard", response=responses({200: RecordOut}, errors=(400, 401, 404, 422)),
              summary="Do not count a pending record (it stays on file)")
-def discard(request, record_id: int, payload: ReasonIn):
+def discard(request, record_id: PathId, payload: ReasonIn):
     user = _recorder(request)
     return services.record_discard(user=user, record=sel.unit_record(user, record_id), reason=payload.reason)
 
@@ -157,7 +157,7 @@ def my_records(request):
 
 @router.post("/me/records/{record_id}/corrections", response=responses({201: CorrectionOut}, errors=(400, 401, 404, 422)),
              summary="Ask the organising unit to correct one of my records")
-def ask_correction(request, record_id: int, payload: CorrectionIn):
+def ask_correction(request, record_id: PathId, payload: CorrectionIn):
     user = caller(request)
     return Status(201, services.correction_request(user=user, record=sel.my_record(user, record_id),
                                                    minutes=payload.minutes, reason=payload.reason, content=payload.content))

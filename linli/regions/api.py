@@ -10,6 +10,7 @@ from linli.core.api_support import (
     NEXT_DESCRIPTION,
     PREVIOUS_DESCRIPTION,
     PageQuery,
+    PathCode,
     caller,
     paginate,
     responses,
@@ -75,7 +76,7 @@ def region_index(request, filters: Query[RegionFilters]):
 
 
 @router.get("/regions/{code}", response=responses({200: RegionDetailOut}, errors=(401, 404)), summary="One region")
-def region_detail(request, code: str):
+def region_detail(request, code: PathCode):
     user = caller(request)
     region = region_get(user=user, code=code)
     visible = {r.path: r for r in region_list(user=user).filter(path__in=region.ancestor_paths())}

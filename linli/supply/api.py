@@ -19,7 +19,11 @@ from linli.core.api_support import (
     COUNT_DESCRIPTION,
     NEXT_DESCRIPTION,
     PREVIOUS_DESCRIPTION,
+    Id,
+    LocalTime,
     PageQuery,
+    PathId,
+    SmallInt,
     caller,
     paginate,
     responses,
@@ -139,7 +143,7 @@ def organisation_index(request, filters: Query[OrganisationFilters]):
     response=responses({200: OrganisationDetailOut}, errors=(401, 404)),
     summary="One organisation",
 )
-def organisation_detail(request, organisation_id: int):
+def organisation_detail(request, organisation_id: PathId):
     qs = _organisations(caller(request)).prefetch_related(
         "domains", "projects",
         Prefetch("social_workers", queryset=SocialWorker.objects.filter(active=True).select_related("region")),
@@ -245,14 +249,14 @@ class CertificateOut(Schema):
 
 class WeeklyWindow(Schema):
     weekday: int = Field(ge=0, le=6, description="0 Monday … 6 Sunday.")
-    start: dt.time = Field(description="Local start time (Asia/Shanghai), HH:MM.")
-    end: dt.time = Field(description="Local end time, after the start.")
+    start: LocalTime = Field(description="Local start time (Asia/Shanghai), HH:MM (sent back as HH:MM:SS).")
+    end: LocalTime = Field(description="Local end time, after the start.")
 
 
 class AvailabilityExceptionSchema(Schema):
     date: dt.date = Field(description="The date.")
-    start: dt.time | None = Field(None, description="Local start time; null with `end` for the whole day.")
-    end: dt.time | None = Field(None, description="Local end time; null with `start` for the whole day.")
+    start: LocalTime | None = Field(None, description="Local start time; null with `end` for the whole day.")
+    end: LocalTime | None = Field(None, description="Local end time; null with `start` for the whole day.")
     available: bool = Field(False, description="true: an extra window (times required); false: unavailable.")
 
 
@@ -307,12 +311,12 @@ class VolunteerFilters(PageQuery):
 class ProfileIn(Schema):
     skills: list[str] = Field([], description="Skill codes, see GET /api/skills.")
     max_km: float = Field(2.0, description="Farthest distance in km, 0.1 to 50 (400 `max_km_range`).")
-    daily_capacity: int = Field(3, description="Most services a day, 1 to 20 (400 `daily_capacity_range`).")
+    daily_capacity: SmallInt = Field(3, description="Most services a day, 1 to 20 (400 `daily_capacity_range`).")
     insurer: str = Field("", max_length=80, description="Accident insurer; required with `insurance_valid_until`.")
     insurance_policy: str = Field("", max_length=60, description="Policy number.")
     insurance_valid_until: dt.date | None = Field(None, description="Last insured day; a past date is kept and shown as expired.")
-    lat: float | None = Field(None, description="Home latitude (WGS-84); give both or neither.")
-    lon: float | None = Field(None, description="Home longitude (WGS-84).")
+    lat: float | None = Field(None, ge=-90, le=90, description="Home latitude (WGS-84); give both or neither.")
+    lon: float | None = Field(None, ge=-180, le=180, description="Home longitude (WGS-84).")
     mobile: str | None = Field(
         None, max_length=40, description="Mobile number; ignored for residents (taken from the register); null keeps it.",
     )
@@ -440,7 +444,7 @@ def volunteer_me_slots(request, query: Query[SlotQuery]):
 
 @router.get("/volunteers/{volunteer_id}", response=responses({200: VolunteerDetailOut}, errors=(401, 404)),
             summary="One volunteer")
-def volunteer_detail(request, volunteer_id: int):
+def volunteer_detail(request, volunteer_id: PathId):
     return volunteer_get(user=caller(request), pk=volunteer_id)
 
 
@@ -482,7 +486,7 @@ class OfferingPage(Schema):
 class OfferingFilters(PageQuery):
     item: str | None = Field(None, description="Only offerings of this service item code.")
     price_kind: str | None = Field(None, description="free, low_fee or paid.")
-    organisation: int | None = Field(None, description="Only offerings of this organisation id.")
+    organisation: Id | None = Field(None, description="Only offerings of this organisation id.")
 
 
 @router.get("/offerings", response=responses({200: OfferingPage}, errors=(401, 422)), summary="List service offerings")

@@ -56,7 +56,7 @@ def test_region_detail_and_me_have_exactly_the_documented_keys(world, login):
 
 def test_error_responses_have_the_documented_keys(world, login):
     client = login(world.users["community_a"])
-    assert_shape("ErrorOut", client.get("/api/residents/0").json(), exact=False)
+    assert_shape("ErrorOut", client.get("/api/residents/999999").json(), exact=False)
     invalid = client.post("/api/residents", {}, content_type="application/json").json()
     assert_shape("ValidationErrorOut", invalid)
     assert_shape("FieldErrorOut", invalid["errors"][0])
