@@ -324,8 +324,14 @@ def rate_demand(request, demand_id: PathId, payload: RatingIn):
     return demand_get(user=user, pk=demand_id)
 
 
-@router.get("/triage", response=responses({200: TriageOut}, errors=(401, 422)), summary="Suggest a service item for a text")
-def triage_text(request, text: str = Query(..., max_length=2000, description="The description to triage.")):
+class TriageIn(Schema):
+    text: str = Field(..., max_length=2000, description="The description to triage.")
+
+
+@router.post("/triage", response=responses({200: TriageOut}, errors=(401, 422)), summary="Suggest a service item for a text")
+def triage_text(request, payload: TriageIn):
+    """A POST, so a resident's words never travel in a URL (and so in no access log)."""
+    text = payload.text
     lexicon = triage.load_default_lexicon()
     suggestions = triage.suggest_items(text, lexicon, limit=3)
     items = {i.code: i for i in ServiceItem.objects.filter(code__in=[s.item_code for s in suggestions])}

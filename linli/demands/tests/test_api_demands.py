@@ -163,7 +163,9 @@ def test_the_resident_rates_a_resolved_demand(world, api):
 
 
 def test_triage_suggests_an_item_and_finds_crisis_words(world, api):
-    r = api("grid_a1").get("/api/triage", {"text": "楼道灯坏了。他说活着没意思"}).json()
+    client = api("grid_a1")
+    assert client.get("/api/triage", {"text": "楼道灯坏了"}).status_code == 405  # never in a URL
+    r = post(client, "/api/triage", {"text": "楼道灯坏了。他说活着没意思"}).json()
     assert r["suggestions"][0]["item"]["code"] == "1103"
     assert (r["urgency"], r["crisis_phrases"]) == (4, ["活着没意思"])
 
