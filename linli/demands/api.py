@@ -236,7 +236,9 @@ def create_demand(request, payload: DemandIn, idempotency_key: str = Header("", 
         contact_name=payload.contact_name, contact_mobile=payload.contact_mobile,
     )
     result = demand_submit(user=user, data=data, idempotency_scope=f"user:{user.pk}", idempotency_key=idempotency_key)
-    demand = demand_get(user=user, pk=result.demand.pk)
+    # A new demand is answered from the object the service built (its relations are loaded); a replay
+    # is read again, through the caller's scope.
+    demand = result.demand if result.created else demand_get(user=user, pk=result.demand.pk)
     demand.possible_duplicates = [d.pk for d in result.duplicates]
     return Status(201 if result.created else 200, demand)
 

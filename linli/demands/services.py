@@ -463,7 +463,10 @@ def _apply(demand: Demand, *, action: str, actor, actor_role: str, reason: str, 
     if claimed != 1:
         raise DomainError("conflict", _("Someone else changed this demand just now; reload and try again"))
     from_state = demand.state
-    demand.refresh_from_db()
+    # What the claim wrote, put on the object in hand: no re-read, and its loaded relations (item,
+    # community, unit) stay loaded for the messages that follow.
+    for name, value in changes.items():
+        setattr(demand, name, version + 1 if name == "version" else value)
     DemandEvent.objects.create(
         demand=demand, actor=actor, actor_role=actor_role, action=action, from_state=from_state,
         to_state=t.target, reason=reason, note=note,
