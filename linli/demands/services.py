@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Role
 from linli.accounts.scoping import prefix_q, scope_for
-from linli.catalog.models import MenuItem, ServiceItem
+from linli.catalog.models import ServiceItem
 from linli.catalog.selectors import active_items
 from linli.core.db import atomic_retry
 from linli.core.errors import DomainError, interpolate
@@ -231,11 +231,9 @@ def demand_submit(
     *, user, data: DemandInput, idempotency_scope: str = "", idempotency_key: str = "",
 ) -> SubmitResult:
     """Record a demand from any channel; the same idempotency key never creates a second one."""
+    # A repeated Idempotency-Key is found by the unique constraint when the row is written (one query
+    # fewer for every first try, which is nearly every request); its replay is read then.
     text = _clean_description(data.description)
-    if idempotency_key:
-        existing = _replay(idempotency_scope, idempotency_key, data)
-        if existing is not None:
-            return SubmitResult(existing, created=False)
     if data.resident is not None and data.region is None:
         data.region = data.resident.region
     community = _community_of(data.region)
@@ -334,8 +332,9 @@ def _route(demand: Demand) -> None:
     with the community. A crisis demand is never routed automatically: people decide."""
     if demand.crisis:
         return
-    menu = MenuItem.objects.filter(community=demand.community, item=demand.item, active=True).first()
-    provider = menu.providers.filter(active=True).order_by("pk").first() if menu else None
+    provider = (Organisation.objects.filter(menu_items__community=demand.community, menu_items__item=demand.item,
+                                            menu_items__active=True, active=True)
+                .select_related("region").order_by("pk").first())
     if provider is None:
         return
     _apply(demand, action="assign", actor=None, actor_role=Actor.SYSTEM, reason="", note="",
