@@ -100,7 +100,7 @@ class NoteForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50, widget=forms.TextInput(
-        attrs={"type": "search", "placeholder": _("Tracking number or resident name"), "autocomplete": "off"}))
+        attrs={"type": "search", "placeholder": _("Tracking number, name or last 4 mobile digits"), "autocomplete": "off"}))
     grid = forms.ChoiceField(label=_("Grid"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All open")), ("all", _("All"))] + list(State.choices))
     urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any"))] + [
@@ -121,3 +121,28 @@ class PublicationForm(forms.Form):
     description = forms.CharField(label=_("Text to publish"), required=False, strip=True,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     address = forms.CharField(label=_("Address to publish"), required=False, strip=True)
+
+
+class CallerForm(forms.Form):
+    """The caller's details when they are not in the register (the quick recording page)."""
+
+    caller_name = forms.CharField(label=_("Caller's name"), max_length=50)
+    caller_mobile = forms.CharField(label=_("Caller's mobile number"), max_length=20,
+                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    caller_address = forms.CharField(label=_("Address (building and room)"), max_length=200)
+    caller_region = forms.ChoiceField(label=_("Grid"))
+    register = forms.BooleanField(label=_("The caller agrees to be added to the register"), required=False)
+    gender = forms.ChoiceField(label=_("Gender (for the register)"), required=False,
+                               choices=[("", _("Choose")), ("F", _("Female")), ("M", _("Male"))])
+
+    def __init__(self, data=None, *, regions, **kwargs):
+        super().__init__(data, **kwargs)
+        self.regions = {r.code: r for r in regions}
+        choices = [(r.code, r.name) for r in regions]
+        self.fields["caller_region"].choices = ([("", _("Choose"))] if len(choices) > 1 else []) + choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("register") and not data.get("gender"):
+            self.add_error("gender", _("Choose the gender to add the caller to the register."))
+        return data

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.demands.workflow import OPEN_STATES, Actor, State
+from linli.demands.workflow import OPEN_STATES, RESIDENT_LABELS, Actor, State
 from linli.privacy.fields import EncryptedTextField
 from linli.privacy.identifiers import mask_mobile
 
@@ -48,6 +48,17 @@ class Consent(models.TextChoices):
     VITAL_INTEREST = "vital_interest", _("Not given: protecting life or health (PIPL Art. 13)")
 
 
+class Satisfaction(models.IntegerChoices):
+    """The resident's verdict (好差评), stored in ``Demand.rating``: 5 is the best, 1 the worst, as the
+    earlier 1–5 stars were, so older ratings keep their meaning without a data migration."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    FAIRLY_SATISFIED = 3, _("Fairly satisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
 class DemandQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -63,6 +74,9 @@ class Demand(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_mobile = EncryptedTextField(_("contact mobile number"), blank=True)
     contact_mobile_hash = models.CharField(max_length=64, blank=True, editable=False)
+    #: The caller's last four mobile digits in clear (the contact's, else the resident's), for the
+    #: queue's "last four digits" search on the phone, as ``Resident.id_number_tail`` is for IDs.
+    mobile_tail = models.CharField(max_length=4, blank=True, editable=False, db_index=True)
     # where
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="demands", verbose_name=_("region"),
@@ -162,9 +176,23 @@ class Demand(models.Model):
     def __str__(self) -> str:
         return self.tracking_number
 
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None or {"contact_mobile", "resident", "mobile_tail"} & set(fields):
+            number = self.contact_mobile or (self.resident.mobile if self.resident_id else "")
+            self.mobile_tail = mobile_tail(number)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "mobile_tail"}
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def resident_state_label(self) -> str:
+        """The state in the resident's words (``workflow.RESIDENT_LABELS``)."""
+        return str(RESIDENT_LABELS.get(self.state, self.get_state_display()))
 
     @property
     def contact_mobile_masked(self) -> str:
@@ -184,6 +212,12 @@ class Demand(models.Model):
     def tracking_display(self) -> str:
         n = self.tracking_number
         return f"{n[:4]}-{n[4:]}" if len(n) == TRACKING_LENGTH else n
+
+
+def mobile_tail(number: str) -> str:
+    """The last four digits of a mobile number, or "" when it has fewer."""
+    digits = "".join(c for c in (number or "") if c.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
 
 
 def normalise_tracking(raw: str) -> str:
@@ -232,9 +266,11 @@ EVENT_LABELS = {
     "rate": _("Rated"),
     "remind": _("Reminder sent"),
     "escalate": _("Escalated to the level above"),
+    "merge_in": _("A repeat of this demand was merged into it"),
     "follow_up": _("Follow-up sent"),
     "complain": _("Complaint: reopened"),
     "reassign": _("Reassigned"),
     "publish": _("Approved for publication"),
     "unpublish": _("Publication withdrawn"),
+    "link_resident": _("Linked to the registered resident"),
 }

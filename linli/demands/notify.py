@@ -8,6 +8,7 @@ and the deadline sweep: the notification rows commit with the change (outbox), s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -18,12 +19,17 @@ from linli.demands.models import Demand
 from linli.notifications.services import notify
 
 
+def tracking_link(d: Demand) -> str:
+    """The full address a resident opens to follow ``d``: the public URL, the tracking number filled in."""
+    return f"{settings.LINLI_PUBLIC_URL.rstrip('/')}{reverse('demands:track')}?n={d.tracking_number}"
+
+
 def message_context(d: Demand) -> dict:
     due = formats.date_format(timezone.localtime(d.due_at), "Y-m-d H:i") if d.due_at else ""
     return {
         "tracking": d.tracking_display, "item": d.item.label, "urgency": d.get_urgency_display(),
         "community": d.community.name, "due": due, "state": d.get_state_display(),
-        "org": d.assignee_org.name if d.assignee_org_id else "", "link": reverse("demands:track"),
+        "org": d.assignee_org.name if d.assignee_org_id else "", "link": tracking_link(d),
         "phrases": "、".join(d.crisis_phrases), "note": "", "level": "",
     }
 
@@ -72,8 +78,20 @@ def tell_provider(d: Demand, ctx: dict) -> None:
     notify(template="demand_assigned", context=ctx, users=admins, link=reverse("demands:detail", args=[d.pk]))
 
 
+def merged(d: Demand) -> None:
+    """Both askers hear that ``d`` is handled together with the demand it repeats (one message each)."""
+    original = load_demand(d.duplicate_of_id)
+    users, addresses = owner_targets(d)
+    more_users, more_addresses = owner_targets(original)
+    ctx = {**message_context(d), "original": original.tracking_display, "link": tracking_link(original)}
+    notify(template="demand_merged", context=ctx, users=[*users, *more_users],
+           addresses=list(dict.fromkeys([*addresses, *more_addresses])), link=ctx["link"])
+
+
 def transitioned(pk: int, action: str, note: str) -> None:
     d = load_demand(pk)
+    if action == "mark_duplicate":
+        merged(d)
     ctx = message_context(d)
     if action in {"assign", "reassign"}:
         tell_provider(d, ctx)

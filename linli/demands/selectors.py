@@ -7,8 +7,9 @@ same as page 1, and a demand arriving while a worker pages never shifts or repea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,12 +59,48 @@ class QueueFilter:
     query: str = ""
 
 
-def demand_queue(*, user, filters: QueueFilter, before: int | None = None, limit: int = 50) -> list[Demand]:
-    """One page of the queue, newest first, after the keyset ``before`` (exclusive)."""
+#: The queue's order: what needs attention first. An open crisis nobody has handled, then overdue,
+#: then due before midnight (local time), then the rest; newest first within each.
+CRISIS, OVERDUE, DUE_TODAY, OTHER = 0, 1, 2, 3
+
+
+def with_priority(qs: QuerySet, now=None) -> QuerySet:
+    now = now or timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return qs.annotate(priority=Case(
+        When(state__in=OPEN_STATES, crisis=True, crisis_cleared_by__isnull=True, then=Value(CRISIS)),
+        When(state__in=OPEN_STATES, due_at__lt=now, then=Value(OVERDUE)),
+        When(state__in=OPEN_STATES, due_at__lt=midnight, then=Value(DUE_TODAY)),
+        default=Value(OTHER), output_field=IntegerField(),
+    ))
+
+
+def parse_cursor(raw: str | None) -> tuple[int, int] | None:
+    """The keyset ``before`` of the next page: "priority.id" (a bare id counts as the lowest rank)."""
+    raw = (raw or "").strip()
+    head, _sep, tail = raw.partition(".")
+    if tail and head.isdigit() and tail.isdigit():
+        return int(head), int(tail)
+    if raw.isdigit():
+        return OTHER, int(raw)
+    return None
+
+
+def demand_queue(*, user, filters: QueueFilter, before: int | tuple[int, int] | None = None, limit: int = 50,
+                 by_attention: bool = False) -> list[Demand]:
+    """One page of the queue after the keyset ``before`` (exclusive): newest first (``before`` = the
+    last id seen; the API), or ``by_attention`` (``with_priority``, then newest first; ``before`` =
+    (priority, id) of the last row seen; the staff page)."""
     qs = filtered_demands(user=user, filters=filters)
+    if not by_attention:
+        if before:
+            qs = qs.filter(pk__lt=before)
+        return list(qs.order_by("-id")[:limit])
+    qs = with_priority(qs)
     if before:
-        qs = qs.filter(pk__lt=before)
-    return list(qs.order_by("-id")[:limit])
+        rank, pk = before
+        qs = qs.filter(Q(priority__gt=rank) | Q(priority=rank, pk__lt=pk))
+    return list(qs.order_by("priority", "-id")[:limit])
 
 
 def filtered_demands(*, user, filters: QueueFilter) -> QuerySet[Demand]:
@@ -86,10 +123,24 @@ def filtered_demands(*, user, filters: QueueFilter) -> QuerySet[Demand]:
         qs = qs.filter(crisis=True)
     if filters.assignee_org_id:
         qs = qs.filter(assignee_org_id=filters.assignee_org_id)
-    query = normalise_tracking(filters.query)
-    if query:
-        qs = qs.filter(Q(tracking_number=query) | Q(resident__name__startswith=filters.query.strip()))
+    qs = _search(qs, filters.query)
     return qs.select_related("item", "region", "community", "assignee_org", "resident")
+
+
+def _search(qs: QuerySet, raw: str) -> QuerySet:
+    """What a worker types on the phone: part of a tracking number (as read out: case, dashes and
+    spaces do not matter), the start of the resident's or the caller's name, or the last four
+    digits of the caller's mobile (``mobile_tail``; the number itself is encrypted)."""
+    text = (raw or "").strip()
+    if not text:
+        return qs
+    tracking = normalise_tracking(text)
+    q = Q(resident__name__startswith=text) | Q(contact_name__startswith=text)
+    if len(tracking) >= 3 and tracking.isascii() and tracking.isalnum():
+        q |= Q(tracking_number__contains=tracking)
+    if text.isdigit() and len(text) == 4:
+        q |= Q(mobile_tail=text)
+    return qs.filter(q)
 
 
 def demand_get(*, user, pk: int) -> Demand:

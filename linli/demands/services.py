@@ -46,7 +46,7 @@ from linli.demands.workflow import (
     Actor,
     State,
 )
-from linli.people.models import Resident
+from linli.people.models import Resident, ResidentStatus
 from linli.privacy.crypto import blind_index
 from linli.privacy.identifiers import IdentifierError, parse_mobile
 from linli.regions.models import SEGMENT, Level, Region
@@ -270,12 +270,25 @@ def _create(*, user, data, text, community, item, suggested, urgency, reasons, p
             idempotency) -> Demand:
     now = timezone.now()
     actor = user if getattr(user, "is_authenticated", False) else None
+    consent = _default_consent(data)
+    contact_name, region = data.contact_name.strip()[:50], data.region
+    if data.channel == Channel.SELF_SERVICE and data.resident is None:
+        if consent == Consent.PUBLIC_AREA:
+            # About a public place: no personal data kept; the mobile's blind index alone lets the
+            # sender follow it with tracking number + mobile.
+            contact_name, mobile = "", ""
+        else:
+            match = _registered_match(community, contact_name, mobile_hash)
+            if match is not None:
+                data.resident = match
+                if region.pk == community.pk:
+                    region = match.region
     demand = Demand(
-        resident=data.resident, contact_name=data.contact_name.strip()[:50], contact_mobile=mobile,
-        contact_mobile_hash=mobile_hash, region=data.region, path=data.region.path, community=community,
+        resident=data.resident, contact_name=contact_name, contact_mobile=mobile,
+        contact_mobile_hash=mobile_hash, region=region, path=region.path, community=community,
         address=data.address.strip()[:200], lat=data.lat, lon=data.lon, item=item, item_suggested=suggested,
         description=text, urgency=urgency, urgency_reasons=reasons, crisis=bool(phrases), crisis_phrases=phrases,
-        channel=data.channel, consent=_default_consent(data), created_by=actor,
+        channel=data.channel, consent=consent, created_by=actor,
         idempotency_scope=idempotency[0] if idempotency[1] else "", idempotency_key=idempotency[1],
         idempotency_fingerprint=_fingerprint(data) if idempotency[1] else "", external_ref=data.external_ref[:100],
         due_at=deadline_for(urgency, now), created_at=now,
@@ -301,6 +314,16 @@ def _create(*, user, data, text, community, item, suggested, urgency, reasons, p
     _route(demand)
     _after_submit(demand)
     return demand
+
+
+def _registered_match(community: Region, name: str, mobile_hash: str) -> Resident | None:
+    """The one active resident of ``community`` whose name and mobile both agree with what a visitor
+    typed on 我要服务, else None (a mobile alone is only a suggestion the worker confirms)."""
+    if not name or not mobile_hash:
+        return None
+    found = list(Resident.objects.filter(mobile_hash=mobile_hash, name=name, status=ResidentStatus.ACTIVE,
+                                         region__path__startswith=community.path).select_related("region")[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def _submitter_role(user, data: DemandInput) -> str:
@@ -409,6 +432,12 @@ def demand_transition(
         demand.state, demand.version = start_state, start_version
         _apply(demand, action=action, actor=actor, actor_role=role, reason=reason, note=note, extra=extra,
                expected_version=expected_version)
+        if action == "mark_duplicate":  # a merge: the original's history records it too
+            original = extra["duplicate_of"]
+            DemandEvent.objects.create(
+                demand=original, actor=actor, actor_role=role, action="merge_in", from_state=original.state,
+                to_state=original.state, note=note, data={"duplicate": demand.pk, "tracking": demand.tracking_number},
+            )
         _after_transition(demand, action, note)
 
     move()
@@ -517,19 +546,24 @@ def demand_note(*, demand: Demand, user, note: str) -> DemandEvent:
 
 
 def demand_rate(*, demand: Demand, user, rating: int, comment: str = "", owner_verified: bool = False) -> Demand:
-    """The resident's rating (1–5) of a resolved or closed demand; rating again replaces it."""
+    """The resident's verdict (``Satisfaction``, 1–5) of a resolved or closed demand, given once."""
     if Actor.OWNER not in actors_for(user, demand, owner_verified=owner_verified):
         raise DomainError("action_forbidden", _("Only the resident can rate this demand"), field="rating")
     if demand.state not in {State.RESOLVED, State.CLOSED}:
         raise DomainError("rating_too_early", _("A demand can be rated once it is resolved"), field="rating")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise DomainError("rating_invalid", _("Rate from 1 to 5 stars"), field="rating")
+    if demand.rating is not None:
+        raise DomainError("already_rated", _("You have already rated this demand; thank you."), field="rating")
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise DomainError("comment_too_long", _("The comment is longer than 500 characters"), field="comment")
     actor = user if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
-        Demand.objects.filter(pk=demand.pk).update(rating=rating, rating_comment=comment, rated_at=timezone.now())
+        # Only a demand still unrated takes the verdict: two submissions racing both find it unrated.
+        if not Demand.objects.filter(pk=demand.pk, rating__isnull=True).update(
+                rating=rating, rating_comment=comment, rated_at=timezone.now()):
+            raise DomainError("already_rated", _("You have already rated this demand; thank you."), field="rating")
         DemandEvent.objects.create(demand=demand, actor=actor, actor_role=Actor.OWNER, action="rate",
                                    from_state=demand.state, to_state=demand.state, note=comment, data={"rating": rating})
     demand.refresh_from_db()

@@ -57,7 +57,7 @@ def _reminders(now: dt.datetime) -> int:
         due |= Q(urgency=urgency, due_at__lte=now + dt.timedelta(hours=hours * left))
 
     def remind(pk: int) -> bool:
-        if Demand.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
+        if Demand.objects.filter(pk=pk, reminded_at__isnull=True, due_at__gt=now).update(reminded_at=now) != 1:
             return False  # another worker got it
         full = n.load_demand(pk)
         DemandEvent.objects.create(demand=full, actor_role=Actor.SYSTEM, action="remind", from_state=full.state,
@@ -66,7 +66,9 @@ def _reminders(now: dt.datetime) -> int:
                  users=_responsible(full), link=f"/demands/{full.pk}/")
         return True
 
-    pks = list(Demand.objects.filter(due, state__in=OPEN_STATES, reminded_at__isnull=True).values_list("pk", flat=True))
+    # Only while the deadline is still ahead: an overdue demand is escalated, never told "即将超期".
+    pks = list(Demand.objects.filter(due, state__in=OPEN_STATES, reminded_at__isnull=True, due_at__gt=now)
+               .values_list("pk", flat=True))
     for pk in pks:
         sent += _in_one_transaction(lambda pk=pk: remind(pk), pk, "reminder")
     return sent
@@ -84,7 +86,11 @@ def _responsible(d: Demand):
 
 
 def _escalations(now: dt.datetime) -> int:
-    """An overdue demand climbs one level at its deadline and one more every step after it."""
+    """An overdue demand climbs one level at its deadline and one more every step after it.
+
+    Each step waits a full step after the one before (``escalated_at``), not only after the
+    deadline: a demand found long overdue (the sweeps were down, or it was dated back) goes to the
+    street now and to the district a step later, never to both within a minute."""
     from linli.demands import notify as n
 
     step = dt.timedelta(hours=settings.DEMAND_ESCALATION_STEP_HOURS)
@@ -106,8 +112,11 @@ def _escalations(now: dt.datetime) -> int:
                  users=n.staff_of(full, _LEVEL_ROLES[level], levels_up=level), link=f"/demands/{full.pk}/", urgent=True)
         return True
 
-    for pk, due_at, from_level in list(candidates.values_list("pk", "due_at", "escalation_level")):
+    rows = candidates.values_list("pk", "due_at", "escalation_level", "escalated_at")
+    for pk, due_at, from_level, escalated_at in list(rows):
         if due_at + step * from_level > now:
+            continue
+        if from_level and escalated_at is not None and escalated_at + step > now:
             continue
         done += _in_one_transaction(lambda pk=pk, from_level=from_level: escalate(pk, from_level), pk, "escalation")
     return done

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.scoping import path_q, scope_for
@@ -16,7 +17,9 @@ from linli.catalog.selectors import active_items
 from linli.core.errors import DomainError
 from linli.core.xlsx import xlsx_response
 from linli.demands import triage
+from linli.demands.callers import CallerInput, caller_demand_submit
 from linli.demands.forms import (
+    CallerForm,
     NoteForm,
     PublicationForm,
     QueueFilterForm,
@@ -24,7 +27,13 @@ from linli.demands.forms import (
     TransitionForm,
 )
 from linli.demands.models import Demand, normalise_tracking
-from linli.demands.selectors import QueueFilter, demand_get, demand_queue, filtered_demands
+from linli.demands.selectors import (
+    QueueFilter,
+    demand_get,
+    demand_queue,
+    filtered_demands,
+    parse_cursor,
+)
 from linli.demands.services import (
     PUBLISHERS,
     DemandInput,
@@ -70,20 +79,19 @@ def _queue_filter(request) -> tuple[QueueFilterForm, QueueFilter]:
 def queue(request):
     _require_staff(request.user)
     form, filters = _queue_filter(request)
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
-    items = demand_queue(user=request.user, filters=filters, before=before, limit=QUEUE_PAGE)
+    before = parse_cursor(request.GET.get("before"))
+    items = demand_queue(user=request.user, filters=filters, before=before, limit=QUEUE_PAGE, by_attention=True)
+    total = len(items) if before is None and len(items) < QUEUE_PAGE else filtered_demands(
+        user=request.user, filters=filters).count()
     query = request.GET.copy()
     query.pop("before", None)
+    last = items[-1] if len(items) == QUEUE_PAGE else None
     return render(request, "demands/queue.html", {
-        "form": form, "demands": items, "now": timezone.now(), "filter_query": query.urlencode(),
-        "next_before": items[-1].pk if len(items) == QUEUE_PAGE else None, "first_page": before is None,
+        "form": form, "demands": items, "now": timezone.now(), "filter_query": query.urlencode(), "total": total,
+        "next_before": f"{last.priority}.{last.pk}" if last else None, "first_page": before is None,
         "bulk_actions": [(a, BY_ACTION[a].label) for a in BULK_ACTIONS], "reasons": Reason.choices,
         "organisations": _organisations(request.user),
     })
-
-
-
 
 
 def _organisations(user):
@@ -158,13 +166,41 @@ def _publication_form(demand: Demand) -> PublicationForm:
     })
 
 
+#: Why triage raised the urgency (``triage.suggest_urgency`` codes), in words.
+URGENCY_REASONS = {
+    "crisis_phrase": _l("crisis words"),
+    "emergency_words": _l("emergency words"),
+    "protection": _l("protection case"),
+    "vulnerable_child": _l("vulnerable child"),
+    "vulnerable_elder_health": _l("elderly person's health"),
+    "information_only": _l("a question only"),
+}
+#: Escalation levels (``tasks.MAX_ESCALATION``): who supervises the overdue demand now.
+ESCALATION_LEVELS = {1: _l("Escalated to the street for supervision"),
+                     2: _l("Escalated to the district for supervision")}
+
+
+def _history(demand: Demand) -> list:
+    """The demand's events with their reason and escalation level in words (never a code)."""
+    reasons = dict(Reason.choices)
+    events = list(demand.events.select_related("actor"))
+    for e in events:
+        e.reason_label = reasons.get(e.reason, e.reason) if e.reason else ""
+        level = (e.data or {}).get("level") if e.action == "escalate" else None
+        e.level_label = ESCALATION_LEVELS.get(level, "") if level else ""
+    return events
+
+
 def _detail_context(request, demand: Demand, *, form=None, note_form=None, publication_form=None) -> dict:
     actors = actors_for(request.user, demand)
     transitions = [t for t in actions_from(demand.state, actors) if t.action not in {"confirm", "complain"}]
     orgs = Organisation.objects.filter(active=True, region__path__startswith=demand.community.path[:8]).order_by("name")
     return {
         "demand": demand, "transitions": transitions, "form": form or TransitionForm(initial={"version": demand.version}),
-        "note_form": note_form or NoteForm(), "events": demand.events.select_related("actor"),
+        "note_form": note_form or NoteForm(), "events": _history(demand),
+        "urgency_reasons": [URGENCY_REASONS.get(r, r) for r in demand.urgency_reasons or ()],
+        "escalation_label": ESCALATION_LEVELS.get(demand.escalation_level, ""),
+        "can_merge": any(t.action == "mark_duplicate" for t in transitions),
         "duplicates": duplicate_candidates(demand) if demand.is_open else [],
         "linked": demand.linked.select_related("item")[:20], "organisations": orgs,
         "is_social_worker": Actor.SOCIAL_WORKER in actors, "can_note": bool(actors - {Actor.OWNER}),
@@ -249,10 +285,20 @@ def publication(request, pk: int):
     return render(request, "demands/detail.html", _detail_context(request, demand, publication_form=form), status=400)
 
 
+def _caller_regions(user) -> list:
+    """Where a caller may live, for the worker: the grids of their area (or its communities)."""
+    from linli.regions.models import Level
+    from linli.regions.selectors import region_list
+
+    grids = list(grids_within(user=user).order_by("path"))
+    return grids or list(region_list(user=user, level=Level.COMMUNITY).order_by("path"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request):
-    """Record a demand for a resident: find them, pick the service, describe, submit."""
+    """Record a demand: for a resident found in the register, or for a caller who is not in it
+    (name, mobile, address; with their consent also a resident record)."""
     scope = scope_for(request.user)
     if not scope.resident_paths:
         raise Http404
@@ -261,28 +307,38 @@ def record(request):
     rid = request.POST.get("resident") or request.GET.get("resident")
     if rid and str(rid).isdigit():
         resident = resident_get(user=request.user, pk=int(rid))
-    if request.method == "POST" and form.is_valid():
-        if resident is None:
-            form.add_error(None, _("Find and choose the resident first."))
-        else:
-            data = form.cleaned_data
-            try:
-                result = demand_submit(user=request.user, data=DemandInput(
-                    region=resident.region, description=data["description"], channel=data["channel"],
-                    item=active_items().filter(code=data["item"]).first(), resident=resident,
-                    urgency=data["urgency"], consent=data["consent"],
-                ))
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    caller_form = None if resident else CallerForm(request.POST or None, regions=_caller_regions(request.user))
+    if request.method == "POST" and form.is_valid() and (caller_form is None or caller_form.is_valid()):
+        data = form.cleaned_data
+        demand_input = DemandInput(
+            region=resident.region if resident else None, description=data["description"], channel=data["channel"],
+            item=active_items().filter(code=data["item"]).first(), resident=resident,
+            urgency=data["urgency"], consent=data["consent"],
+        )
+        try:
+            if resident is not None:
+                result, note = demand_submit(user=request.user, data=demand_input), ""
             else:
-                d = result.demand
-                messages.success(request, _("Recorded: %(n)s") % {"n": d.tracking_display})
-                if result.duplicates:
-                    messages.warning(request, _("This resident already has an open demand for the same service: "
-                                                "%(list)s. Merge it from the demand's page if it is the same need.")
-                                     % {"list": "、".join(x.tracking_display for x in result.duplicates)})
-                return redirect("demands:detail", pk=d.pk)
-    return render(request, "demands/record.html", {"form": form, "resident": resident})
+                c = caller_form.cleaned_data
+                done = caller_demand_submit(user=request.user, data=demand_input, caller=CallerInput(
+                    name=c["caller_name"], mobile=c["caller_mobile"], address=c["caller_address"],
+                    region=caller_form.regions[c["caller_region"]], register=c["register"], gender=c["gender"],
+                ))
+                result = done.submitted
+                note = (_("Added to the register.") if done.registered else
+                        _("Already in the register: recorded for the existing resident.") if done.resident else "")
+        except DomainError as exc:
+            target = caller_form if caller_form is not None and exc.field in caller_form.fields else form
+            target.add_error(exc.field if exc.field in target.fields else None, str(exc.message))
+        else:
+            d = result.demand
+            messages.success(request, " ".join(filter(None, [_("Recorded: %(n)s") % {"n": d.tracking_display}, note])))
+            if result.duplicates:
+                messages.warning(request, _("This resident already has an open demand for the same service: "
+                                            "%(list)s. Merge it from the demand's page if it is the same need.")
+                                 % {"list": "、".join(x.tracking_display for x in result.duplicates)})
+            return redirect("demands:detail", pk=d.pk)
+    return render(request, "demands/record.html", {"form": form, "resident": resident, "caller_form": caller_form})
 
 
 @login_required

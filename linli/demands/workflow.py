@@ -31,6 +31,22 @@ class State(models.TextChoices):
     REFERRED = "referred", _("Referred")
 
 
+#: What each state means to the resident who asked (the tracking page, "我的需求", the landing page):
+#: the internal words ("triaged", "assigned") say nothing to someone waiting for help.
+RESIDENT_LABELS = {
+    State.SUBMITTED: _("Received, waiting to be looked at"),
+    State.TRIAGED: _("Arranged for handling"),
+    State.ASSIGNED: _("A service unit will take care of it"),
+    State.IN_SERVICE: _("Being handled"),
+    State.RESOLVED: _("Done: please confirm"),
+    State.CLOSED: _("Finished"),
+    State.CANCELLED: _("Cancelled"),
+    State.REJECTED: _("Not accepted"),
+    State.DUPLICATE: _("Handled together with an earlier request"),
+    State.REFERRED: _("Passed on to another office"),
+}
+
+
 #: States in which work is still owed. Open311 maps these to ``open`` and everything else to
 #: ``closed``; deadlines, reminders and escalation apply only to them.
 OPEN_STATES = frozenset({State.SUBMITTED, State.TRIAGED, State.ASSIGNED, State.IN_SERVICE})
@@ -119,7 +135,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                COORDINATORS,
                (Reason.OUT_OF_SCOPE, Reason.INSUFFICIENT_INFO, Reason.UNREACHABLE, Reason.OTHER),
                needs_note=True),
-    Transition("mark_duplicate", _("Mark as duplicate"), frozenset({S.SUBMITTED, S.TRIAGED}), S.DUPLICATE,
+    # Also once assigned (routing by the menu assigns at submission), as long as the work has not begun.
+    Transition("mark_duplicate", _("Mark as duplicate"), frozenset({S.SUBMITTED, S.TRIAGED, S.ASSIGNED}), S.DUPLICATE,
                STAFF | {Actor.STREET_OFFICER}),
     Transition("refer", _("Refer elsewhere"), frozenset({S.TRIAGED, S.ASSIGNED}), S.REFERRED,
                frozenset({Actor.COMMUNITY_WORKER, Actor.SOCIAL_WORKER, Actor.STREET_OFFICER}),

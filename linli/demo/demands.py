@@ -75,12 +75,18 @@ def demo_demands(*, rng: random.Random, community: Region, residents: list[Resid
         _advance(demand, rng=rng, worker=worker, provider=provider)
         made += 1
     # A spread of submission times: closed ones over the last month, open ones over the last three
-    # days (so some, not most, are overdue), as a community that keeps up would look.
+    # days but never past their deadline (an hour at least is left), as a community that keeps up
+    # would look: the worker's first sweep escalates nothing.
     now = timezone.now()
     for demand in Demand.objects.filter(community=community).only("pk", "due_at", "created_at", "state"):
-        hours = 24 * 30 if demand.state in {"closed", "resolved"} else 72
+        if demand.state in {"closed", "resolved"}:
+            hours = 24 * 30
+        else:
+            left = (demand.due_at - now) // dt.timedelta(hours=1) - 1 if demand.due_at else 72
+            hours = max(0, min(72, left))
         shift = dt.timedelta(hours=rng.randint(0, hours))
-        Demand.objects.filter(pk=demand.pk).update(created_at=now - shift, due_at=demand.due_at - shift)
+        due_at = demand.due_at - shift if demand.due_at else None
+        Demand.objects.filter(pk=demand.pk).update(created_at=now - shift, due_at=due_at)
     return made
 
 

@@ -14,6 +14,11 @@ TEMPLATES: dict[str, tuple[object, object]] = {
         _("We received your demand (%(item)s). Tracking number: %(tracking)s. "
           "Follow it at %(link)s with this number and your mobile number."),
     ),
+    "track_code": (
+        _("Your code: %(code)s"),
+        _("Your code to see your requests is %(code)s. It is valid for 10 minutes. If you did not ask for "
+          "it, ignore this message."),
+    ),
     "demand_crisis": (
         _("URGENT: crisis words in demand %(tracking)s"),
         _("Demand %(tracking)s (%(community)s) contains the words “%(phrases)s”. Contact the "
@@ -41,6 +46,11 @@ TEMPLATES: dict[str, tuple[object, object]] = {
         _("Was it resolved? (解决了吗？) Demand %(tracking)s"),
         _("A while ago your demand %(tracking)s was marked resolved. Was it really? Confirm, rate or "
           "complain at %(link)s."),
+    ),
+    "demand_merged": (
+        _("Demand %(tracking)s is handled together with %(original)s"),
+        _("Your demand %(tracking)s asks for the same as demand %(original)s, so both are handled together "
+          "as %(original)s. Follow it at %(link)s."),
     ),
     "demand_complaint": (
         _("Complaint on demand %(tracking)s"),

@@ -28,7 +28,7 @@ RULES = {
     "reopen": ({"resolved", "closed"}, {"community_a", "social_a", "street"}),
     "cancel": ({"submitted", "triaged", "assigned"}, {"resident_a1", "community_a", "grid_a1"}),
     "reject": ({"submitted", "triaged"}, {"community_a", "street"}),
-    "mark_duplicate": ({"submitted", "triaged"}, {"grid_a1", "community_a", "social_a", "street"}),
+    "mark_duplicate": ({"submitted", "triaged", "assigned"}, {"grid_a1", "community_a", "social_a", "street"}),
     "refer": ({"triaged", "assigned"}, {"community_a", "social_a", "street"}),
 }
 PERSONAS = ["resident_a1", "grid_a1", "grid_a2", "community_a", "community_b", "social_a", "org_admin_a",

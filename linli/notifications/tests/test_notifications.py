@@ -85,7 +85,7 @@ def test_the_inbox_page_and_api_show_only_ones_own_messages(world, login):
            users=[world.users["community_a"]])
     client = login(world.users["resident_a1"])
     page = client.get("/notifications/")
-    assert [n.recipient for n in page.context["page"].object_list] == [world.users["resident_a1"]]
+    assert [n.recipient for g in page.context["groups"] for n in g.items] == [world.users["resident_a1"]]
     api = client.get("/api/notifications", {"unread": "true"}).json()
     assert api["count"] == 1
     marked = client.post("/api/notifications/read", data=json.dumps({}), content_type="application/json")
