@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.demands import io_views, public, views
+from linli.demands import contact_views, io_views, public, views
 
 app_name = "demands"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     # residents (also without an account)
     path("serve/", public.serve, name="serve"),
     path("track/", public.track, name="track"),
+    path("track/mobile/", public.track_mobile, name="track_mobile"),
     path("track/<str:tracking>/", public.track_detail, name="track_detail"),
     # staff
     path("demands/", views.queue, name="queue"),
@@ -22,5 +23,7 @@ urlpatterns = [
     path("demands/<int:pk>/", views.detail, name="detail"),
     path("demands/<int:pk>/transition/", views.transition, name="transition"),
     path("demands/<int:pk>/note/", views.note, name="note"),
+    path("demands/<int:pk>/contact/reveal/", contact_views.contact_reveal, name="contact_reveal"),
+    path("demands/<int:pk>/contact/link/", contact_views.contact_link, name="contact_link"),
     path("demands/<int:pk>/publication/", views.publication, name="publication"),
 ]

@@ -9,10 +9,18 @@ def _home(login, world, persona):
     return response
 
 
-def test_anonymous_visitor_is_sent_to_the_login_page(client, db):
+def test_an_anonymous_visitor_gets_the_public_landing_page_not_a_login_form(client, world):
+    MenuItem.objects.create(community=world.community_a, item=ServiceItem.objects.get(code="0102"))
     response = client.get(reverse("core:home"))
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/"
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "core/landing.html"
+    page = response.content.decode()
+    for url in (reverse("demands:serve"), reverse("demands:track"), reverse("accounts:login")):
+        assert f'href="{url}"' in page
+    assert response.context["community"] == world.community_a
+    assert [m.item.code for m in response.context["menu"]] == ["0102"]
+    other = client.get(reverse("core:home"), {"c": world.community_b.code})
+    assert (other.context["community"], other.context["menu"]) == (world.community_b, [])
 
 
 def test_grid_worker_sees_the_count_of_the_grid_and_its_visible_tags(login, world):
