@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from linli.accounts.roles import RESTRICTED, Role
 from linli.accounts.scoping import scope_for, scope_residents
@@ -15,7 +16,7 @@ from linli.demands.selectors import demand_counts
 from linli.notifications.selectors import unread_count
 from linli.people.models import Resident, ResidentStatus, ResidentTag
 from linli.people.selectors import visible_tags
-from linli.regions.models import SEGMENT, Level
+from linli.regions.models import SEGMENT, Level, Region
 from linli.regions.selectors import region_list
 from linli.supply.models import Organisation
 
@@ -28,8 +29,33 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        return landing(request)
+    return _home(request)
+
+
+def landing(request):
+    """The deployment's public front page: ask for a service, follow one, a community's menu, log in."""
+    communities = list(region_list_public())
+    chosen = next((c for c in communities if c.code == request.GET.get("c")), communities[0] if communities else None)
+    menu = list(community_menu(community=chosen)) if chosen is not None else []
+    notices = []
+    if chosen is not None:
+        from linli.demands.models import Demand
+
+        # Public-area issues whose words a worker approved for publication (Open311): the community's notices.
+        notices = list(Demand.objects.filter(community=chosen, published_at__isnull=False).order_by("-published_at")[:5])
+    return render(request, "core/landing.html", {
+        "communities": communities, "community": chosen, "menu": menu, "notices": notices})
+
+
+def region_list_public():
+    return Region.objects.current().filter(level=Level.COMMUNITY).order_by("path")
+
+
+@login_required
+def _home(request):
     user = request.user
     scope = scope_for(user)
     context: dict = {"scope": scope, "unread": unread_count(user=user)}
@@ -44,6 +70,8 @@ def home(request):
             Organisation.objects.filter(pk__in=scope.organisation_ids).select_related("region")
             .prefetch_related("menu_items__item", "menu_items__community")
         )
+    if Role.VOLUNTEER in scope.roles:
+        context["volunteer_home"] = _volunteer_home(user)
     if {Role.RESIDENT, Role.VOLUNTEER} & scope.roles:
         if Role.RESIDENT in scope.roles:
             own = Resident.objects.filter(user=user).select_related("region").first()
@@ -55,6 +83,24 @@ def home(request):
             context["home_community"] = community
             context["menu"] = community_menu(community=community)
     return render(request, "core/home.html", context)
+
+
+def _volunteer_home(user) -> dict:
+    """What a volunteer needs now: offers waiting for an answer, today's tasks, hours and points."""
+    from linli.dispatch import selectors as dispatch
+    from linli.ledger.selectors import wallet
+    from linli.ledger.units import hours_text
+    from linli.supply.selectors import volunteer_of
+
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        return {"registered": False}
+    offers = list(dispatch.my_offers(user=user))
+    today = timezone.localdate()
+    bookings = [b for b in dispatch.my_bookings(user=user) if timezone.localdate(b.start) == today and not b.no_show]
+    purse = wallet(volunteer)
+    return {"registered": True, "volunteer": volunteer, "offers": offers[:3], "offer_count": len(offers),
+            "today": bookings, "hours": hours_text(purse.hours_minutes), "points": purse.points, "stars": purse.stars}
 
 
 def _resident_counts(user, scope) -> dict:

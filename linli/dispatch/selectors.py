@@ -17,7 +17,7 @@ from linli.supply.selectors import volunteer_of
 
 def my_offers(*, user) -> QuerySet[Offer]:
     return Offer.objects.filter(volunteer__user=user, state=OfferState.PENDING, expires_at__gt=timezone.now()).select_related(
-        "task__item").order_by("task__start")
+        "task__item", "task__region__parent").order_by("task__start")
 
 
 def my_offer(*, user, pk: int) -> Offer:
@@ -29,12 +29,13 @@ def my_offer(*, user, pk: int) -> Offer:
 
 def my_bookings(*, user, since: dt.datetime | None = None) -> QuerySet[Booking]:
     since = since or timezone.now() - dt.timedelta(hours=12)
-    return Booking.objects.filter(volunteer__user=user, end__gte=since).select_related("task__item", "call").order_by("start")
+    return Booking.objects.filter(volunteer__user=user, end__gte=since).select_related("task__item", "task__region__parent", "task__demand__resident", "task__resident", "call").order_by("start")
 
 
 def my_booking(*, user, pk: int) -> Booking:
     try:
-        return Booking.objects.select_related("task", "volunteer").get(pk=pk, volunteer__user=user)
+        return Booking.objects.select_related("task__demand__resident", "task__resident", "volunteer").get(
+            pk=pk, volunteer__user=user)
     except Booking.DoesNotExist:
         raise Http404 from None
 

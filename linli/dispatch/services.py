@@ -61,8 +61,34 @@ def item_skills() -> dict[str, list[str]]:
     return json.loads(path.read_text(encoding="utf-8"))["items"]
 
 
-def _offer_ttl() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.DISPATCH_OFFER_MINUTES)
+def _offer_ttl(task: Task, now: dt.datetime | None = None) -> dt.timedelta:
+    """How long a volunteer has to answer an offer for ``task``: ``DISPATCH_OFFER_MINUTES`` for a
+    task today; for a task on a later day ``DISPATCH_OFFER_AHEAD_MINUTES``, but never more than half
+    the time left before the task starts (and never less than the same-day window)."""
+    now = now or timezone.now()
+    short = dt.timedelta(minutes=settings.DISPATCH_OFFER_MINUTES)
+    if task.start.astimezone(SHANGHAI).date() <= now.astimezone(SHANGHAI).date():
+        return short
+    ahead = dt.timedelta(minutes=settings.DISPATCH_OFFER_AHEAD_MINUTES)
+    return max(short, min(ahead, (task.start - now) / 2))
+
+
+def check_window(booking: Booking) -> tuple[dt.datetime, dt.datetime]:
+    """When a volunteer may check in and out of a booking: from ``DISPATCH_CHECK_IN_EARLY_MINUTES``
+    before its start to the end of its last day (Shanghai time), plus ``DISPATCH_CHECK_GRACE_MINUTES``."""
+    opens = booking.start - dt.timedelta(minutes=settings.DISPATCH_CHECK_IN_EARLY_MINUTES)
+    last_day = booking.end.astimezone(SHANGHAI).date()
+    closes = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, SHANGHAI)
+    return opens, closes + dt.timedelta(minutes=settings.DISPATCH_CHECK_GRACE_MINUTES)
+
+
+def _require_check_window(booking: Booking, now: dt.datetime) -> None:
+    opens, closes = check_window(booking)
+    if now < opens:
+        raise DomainError("check_in_not_open", interpolate(
+            _("Check-in opens at %(time)s"), {"time": f"{opens.astimezone(SHANGHAI):%m-%d %H:%M}"}))
+    if now >= closes:
+        raise DomainError("check_window_closed", _("The day of this task is over: ask the organiser to record it"))
 
 
 # --- tasks --------------------------------------------------------------------------------------
@@ -320,7 +346,7 @@ def dispatch_open(*, path: str, day: dt.date, not_before: dt.datetime | None = N
     # A task back to open after its offers were declined: those volunteers are not asked again.
     asked = set(Offer.objects.filter(task__in=tasks).values_list("task_id", "volunteer_id"))
     earlier = Counter(task_id for task_id, _v in asked)
-    expires = timezone.now() + _offer_ttl()
+    now = timezone.now()
     offers, made = 0, []
     with transaction.atomic():
         for a in result.assignments:
@@ -333,7 +359,7 @@ def dispatch_open(*, path: str, day: dt.date, not_before: dt.datetime | None = N
             made.append(Offer.objects.create(
                 task=task, volunteer_id=volunteer_id, rank=earlier[task.pk] + 1, distance_m=a.distance_m,
                 cost=a.distance_m - (problem.weights.familiar_bonus_m if familiar else 0), method="batch",
-                reasons=["optimal"] + (["familiar"] if familiar else []), expires_at=expires,
+                reasons=["optimal"] + (["familiar"] if familiar else []), expires_at=now + _offer_ttl(task, now),
             ).pk)
             offers += 1
         _announce(made)
@@ -387,7 +413,7 @@ def _announce(offer_ids: list[int]) -> None:
         start = timezone.localtime(offer.task.start)
         notify(template="dispatch_offer", users=[offer.volunteer.user], link="/dispatch/me/", context={
             "task": str(offer.task.label), "start": f"{start:%m-%d %H:%M}",
-            "expires": f"{timezone.localtime(offer.expires_at):%H:%M}"})
+            "expires": f"{timezone.localtime(offer.expires_at):%m-%d %H:%M}"})
 
 
 def offer_next(task: Task) -> Offer | None:
@@ -400,7 +426,7 @@ def offer_next(task: Task) -> Offer | None:
     rank = task.offers.count() + 1
     offer = Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=rank, distance_m=c.distance_m,
                                  cost=c.cost, method="next_best", reasons=list(c.reasons),
-                                 expires_at=timezone.now() + _offer_ttl())
+                                 expires_at=timezone.now() + _offer_ttl(task))
     Task.objects.filter(pk=task.pk).update(state=TaskState.OFFERED)
     _announce([offer.pk])
     return offer
@@ -516,6 +542,7 @@ def _expire(offer: Offer) -> int:
 def booking_check_in(*, booking: Booking, user) -> Booking:
     if booking.volunteer.user_id != getattr(user, "pk", None):
         raise DomainError("not_found", _("Not found"))
+    _require_check_window(booking, timezone.now())
     _check_in(booking)
     booking.refresh_from_db()
     return booking
@@ -535,6 +562,7 @@ def booking_check_out(*, booking: Booking, user) -> Booking:
         raise DomainError("not_found", _("Not found"))
     if booking.checked_in_at is None:
         raise DomainError("not_checked_in", _("Check in before you check out"))
+    _require_check_window(booking, timezone.now())
     _check_out(booking)
     booking.refresh_from_db()
     return booking
@@ -555,6 +583,61 @@ def _check_out(booking: Booking) -> None:
         booking.refresh_from_db()
         # The service record the organising unit completes and confirms (M6).
         record_from_booking(booking)
+
+
+# --- the resident's contact, for the booked volunteer ---------------------------------------------
+
+
+def booking_contact(booking: Booking) -> dict:
+    """Who the booked volunteer serves: the name, the address and the mobile masked (no log: the
+    number itself is not shown). Empty for a booking without a resident (an emergency call)."""
+    from linli.privacy.identifiers import mask_mobile
+
+    task, demand = booking.task, booking.task.demand if booking.task_id else None
+    resident = task.resident if task is not None and task.resident_id else (demand.resident if demand else None)
+    name = (demand.contact_name if demand and demand.contact_name else "") or (resident.name if resident else "")
+    mobile = _contact_mobile(demand, resident)
+    if not (name or mobile):
+        return {}
+    address = demand.address if demand and demand.address else (getattr(resident, "address_detail", "") if resident else "")
+    return {"name": name, "address": address, "mobile_masked": mask_mobile(mobile) if mobile else "",
+            "revealable": bool(mobile) and contact_day_open(booking)}
+
+
+def _contact_mobile(demand, resident) -> str:
+    if demand is not None and demand.contact_mobile:
+        return demand.contact_mobile
+    return resident.mobile if resident is not None and resident.mobile else ""
+
+
+def contact_day_open(booking: Booking, now: dt.datetime | None = None) -> bool:
+    """The resident's number is for the task's day only (Shanghai time)."""
+    now = now or timezone.now()
+    return (not booking.no_show and booking.checked_out_at is None
+            and now.astimezone(SHANGHAI).date() == booking.start.astimezone(SHANGHAI).date())
+
+
+def booking_contact_reveal(*, booking: Booking, user, ip: str | None = None) -> str:
+    """The resident's full mobile number for the volunteer booked for the task, on the task's day
+    only, written to the access log like any reveal."""
+    from linli.privacy.models import AccessLog, Action, RevealReason
+
+    if booking.volunteer.user_id != getattr(user, "pk", None) or booking.task_id is None:
+        raise DomainError("not_found", _("Not found"))
+    if not contact_day_open(booking):
+        raise DomainError("contact_not_today", _("The resident's number is shown on the day of the task only"))
+    task = booking.task
+    demand = task.demand if task.demand_id else None
+    resident = task.resident if task.resident_id else (demand.resident if demand else None)
+    mobile = _contact_mobile(demand, resident)
+    if not mobile:
+        raise DomainError("no_contact", _("No number was given for this task"))
+    AccessLog.objects.create(
+        actor=user, actor_username=user.get_username(), action=Action.REVEAL, resident=resident,
+        field="mobile", reason=RevealReason.CONTACT, ip=ip,
+        detail=f"booking {booking.pk}" + (f" demand {demand.tracking_number}" if demand else ""),
+    )
+    return mobile
 
 
 # --- emergency mobilisation ----------------------------------------------------------------------
@@ -639,7 +722,7 @@ def _make_offer(task: Task, volunteer_id: int, c: Candidate, not_open: DomainErr
         raise not_open
     offer = Offer.objects.create(task=task, volunteer_id=volunteer_id, rank=task.offers.count() + 1,
                                  distance_m=c.distance_m, cost=c.cost, method="chosen",
-                                 reasons=["chosen_by_coordinator", *c.reasons], expires_at=timezone.now() + _offer_ttl())
+                                 reasons=["chosen_by_coordinator", *c.reasons], expires_at=timezone.now() + _offer_ttl(task))
     _announce([offer.pk])
     return offer
 
@@ -694,7 +777,7 @@ def task_broadcast(*, user, task: Task, count: int = BROADCAST_DEFAULT) -> int:
         if not best:
             raise DomainError("no_candidates", _("No volunteer who has not been asked yet can take this task"))
         rank = task.offers.count()
-        expires = timezone.now() + _offer_ttl()
+        expires = timezone.now() + _offer_ttl(task)
         made = Offer.objects.bulk_create([
             Offer(task=task, volunteer_id=volunteer_id, rank=rank + i, distance_m=c.distance_m, cost=c.cost,
                   method="broadcast", reasons=["broadcast", *c.reasons], expires_at=expires)

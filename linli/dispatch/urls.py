@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/<int:pk>/offer/", views.task_offer, name="task_offer"),
     path("tasks/<int:pk>/broadcast/", views.task_broadcast, name="task_broadcast"),
     path("bookings/<int:pk>/no-show/", views.no_show, name="no_show"),
+    path("bookings/<int:pk>/contact/", views.reveal_contact, name="contact"),
     path("demands/<int:demand_pk>/task/", views.task_from_demand, name="task_from_demand"),
     path("offers/<int:pk>/<str:answer>/", views.answer_offer, name="answer"),
     path("bookings/<int:pk>/<str:step>/", views.check, name="check"),

@@ -25,13 +25,28 @@ from linli.supply.selectors import volunteer_of
 @login_required
 @require_GET
 def my_day(request):
+    return _my_day(request)
+
+
+def _my_day(request, revealed: dict[int, str] | None = None):
     volunteer = volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers:register")
+    now = timezone.now()
+    bookings = list(sel.my_bookings(user=request.user))
+    for b in bookings:  # check-in and check-out are offered only within the window around the task
+        b.check_opens, b.check_closes = services.check_window(b)
+        b.check_open = b.check_opens <= now < b.check_closes
+        b.contact = services.booking_contact(b) if b.task_id else {}
+        if b.contact and revealed and b.pk in revealed:
+            b.contact["mobile"] = revealed[b.pk]  # in this answer only: never in a URL, a session or a cache
+    offers = list(sel.my_offers(user=request.user))
+    for o in offers:
+        o.km = f"{o.distance_m / 1000:.1f}"
     return render(request, "dispatch/my_day.html", {
-        "volunteer": volunteer,
-        "offers": list(sel.my_offers(user=request.user)),
-        "bookings": list(sel.my_bookings(user=request.user)),
+        "volunteer": volunteer, "now": now,
+        "offers": offers,
+        "bookings": bookings,
         "calls": list(sel.open_calls(user=request.user)),
     })
 
@@ -68,6 +83,19 @@ def check(request, pk: int, step: str):
     if step == "out":
         return _run(request, lambda: services.booking_check_out(booking=booking, user=request.user), _("Checked out. Thank you!"))
     raise Http404
+
+
+@login_required
+@require_POST
+def reveal_contact(request, pk: int):
+    """The resident's number for the booked volunteer, on the task's day; logged."""
+    booking = sel.my_booking(user=request.user, pk=pk)
+    try:
+        mobile = services.booking_contact_reveal(booking=booking, user=request.user, ip=request.META.get("REMOTE_ADDR"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("dispatch:me")
+    return _my_day(request, revealed={booking.pk: mobile})
 
 
 @login_required

@@ -7,6 +7,7 @@ The PDF is for its own volunteer and for the recorders of the volunteer's area; 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -69,7 +70,10 @@ def download(request, code: str):
     certificate = _certificate(code)
     if not _may_read(request.user, certificate):
         raise Http404
-    verify_url = request.build_absolute_uri(reverse("verify:result", args=[certificate.code]))
+    # The deployment's public address, never the address this request came in by (an internal
+    # host name or 127.0.0.1 would make a QR code nobody else can open).
+    public = getattr(settings, "LINLI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    verify_url = public + reverse("verify:result", args=[certificate.code])
     response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
     # ASCII only: old browsers on office PCs mangle a Chinese file name.
     response["Content-Disposition"] = f'attachment; filename="linli-certificate-{certificate.code}.pdf"'

@@ -5,9 +5,10 @@ offices. It is built with reportlab's platypus so a long list of records flows o
 as it needs, the table header repeated on each, and every page carries the verification code and
 its number so pages cannot be swapped between certificates.
 
-The font is the Adobe CID font ``STSong-Light``: the PDF names it and the reader's viewer supplies
-the glyphs (every PDF reader that handles Chinese has it or a substitute), so no font file is
-shipped or embedded and the server needs nothing from the internet.
+The font is embedded: a subset (only the glyphs used) of WenQuanYi Micro Hei (Apache-2.0), vendored
+in ``fonts/`` because reportlab embeds only TrueType-outline fonts (Noto CJK is CFF), so the
+certificate prints the same on every machine and every viewer. ``LINLI_CERTIFICATE_FONT`` (and
+``LINLI_CERTIFICATE_FONT_INDEX`` for a ``.ttc``) may name another TrueType file.
 
 It holds what the 《志愿服务记录与证明出具办法（试行）》 (§14–15) asks of a certificate: the
 volunteer, service time, service content and the recording unit of each record, the issuer and
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.utils import timezone
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -31,12 +34,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linli.ledger.units import hours_text as hours
 
-FONT = "STSong-Light"
+FONT = "LinliCJK"
+DEFAULT_FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 PLATFORM = "邻里社区服务平台"
 TITLE_CERTIFIED = "志愿服务记录证明"
 TITLE_PLATFORM = "志愿服务记录（平台记录）"
@@ -53,7 +57,10 @@ HEAD = colors.HexColor("#eef1f4")
 
 def _register_font() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        path = getattr(settings, "LINLI_CERTIFICATE_FONT", "") or DEFAULT_FONT_FILE
+        index = int(getattr(settings, "LINLI_CERTIFICATE_FONT_INDEX", 0) or 0)
+        # A TrueType font is always embedded by reportlab, as a subset of the glyphs used.
+        pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=index))
 
 
 def _style(name: str, size: float, *, align=TA_LEFT, color=INK, leading: float | None = None, **kw) -> ParagraphStyle:

@@ -88,13 +88,14 @@ def _text(value, field: str, limit: int) -> str:
 def record_from_booking(booking) -> ServiceRecord | None:
     """A pending record for a booking checked in and out (once: the booking is unique on the
     record). The time is what was actually given but never more than the task's window, so a
-    forgotten check-out does not inflate the hours; the unit can change it before confirming."""
+    forgotten check-out does not inflate the hours; the unit can change it before confirming. The
+    date is the day the service was given (the check-in), never the day it was booked for."""
     if booking.task_id is None or booking.checked_in_at is None or booking.checked_out_at is None:
         return None
     task = booking.task
     given = booking.checked_out_at - booking.checked_in_at
     minutes = max(1, min(int(given.total_seconds() // 60), int((task.end - task.start).total_seconds() // 60)))
-    day = timezone.localdate(booking.start)
+    day = timezone.localdate(booking.checked_in_at)
     try:
         with transaction.atomic():
             return ServiceRecord.objects.create(

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.errors import interpolate
+
 
 class DonorKind(models.TextChoices):
     BUSINESS = "business", _("Business")
@@ -28,6 +30,10 @@ class ShopItem(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     price = models.PositiveIntegerField(_("price (points)"))
     stock = models.PositiveIntegerField(_("in stock"), default=0)
+    pickup_place = models.CharField(_("where to collect"), max_length=120, blank=True,
+                                    help_text=_("e.g. the community service centre, ground floor"))
+    pickup_hours = models.CharField(_("when to collect"), max_length=120, blank=True,
+                                    help_text=_("e.g. weekdays 9:00–17:00"))
     active = models.BooleanField(_("on the shelf"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -43,6 +49,14 @@ class ShopItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def where_to_collect(self) -> str:
+        return self.pickup_place or interpolate(_("the 爱心铺 of %(community)s"), {"community": self.region.name})
+
+    @property
+    def when_to_collect(self) -> str:
+        return self.pickup_hours or str(_("opening hours: ask the shop keeper"))
 
 
 class Donation(models.Model):

@@ -18,7 +18,7 @@ def shelf(volunteer) -> QuerySet[ShopItem]:
 
 
 def my_redemptions(user) -> QuerySet[Redemption]:
-    return Redemption.objects.filter(volunteer__user=user).select_related("item").order_by("-id")
+    return Redemption.objects.filter(volunteer__user=user).select_related("item__region").order_by("-id")
 
 
 def keeper_items(user) -> QuerySet[ShopItem]:

@@ -39,7 +39,8 @@ def _require_keeper(user, path: str):
         raise DomainError("not_found", _("Not found"))
 
 
-def item_create(*, user, region: Region, name: str, price, description: str = "") -> ShopItem:
+def item_create(*, user, region: Region, name: str, price, description: str = "", pickup_place: str = "",
+                pickup_hours: str = "") -> ShopItem:
     community = ledger.community_path(region.path)
     if len(community) != len(region.path):
         region = Region.objects.get(path=community)
@@ -49,7 +50,9 @@ def item_create(*, user, region: Region, name: str, price, description: str = ""
         raise DomainError("required", _("This field is required"), field="name")
     price = ledger.check_amount(price, field="price")
     return ShopItem.objects.create(region=region, path=region.path, name=name, price=price,
-                                   description=(description or "").strip()[:200], created_by=user)
+                                   description=(description or "").strip()[:200], created_by=user,
+                                   pickup_place=(pickup_place or "").strip()[:120],
+                                   pickup_hours=(pickup_hours or "").strip()[:120])
 
 
 def item_update(*, user, item: ShopItem, price=None, active: bool | None = None) -> ShopItem:

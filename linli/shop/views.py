@@ -40,13 +40,34 @@ def redeem(request, pk: int):
     item = sel.shelf(volunteer).filter(pk=pk).first() if volunteer else None
     if item is None:
         raise Http404
+    quantity = request.POST.get("quantity", "1")
+    if request.POST.get("confirm") != "yes":
+        # First the confirmation: what, how many points, and where and when to collect it.
+        return _confirm(request, volunteer, item, quantity)
     try:
-        r = services.redeem(user=request.user, item=item, quantity=request.POST.get("quantity", "1"))
+        r = services.redeem(user=request.user, item=item, quantity=quantity)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Redeemed. Show the pickup code %(code)s at the shop.") % {"code": r.pickup_code})
+        messages.success(request, _("Redeemed. Show the pickup code %(code)s at %(place)s (%(hours)s).") % {
+            "code": r.pickup_code, "place": item.where_to_collect, "hours": item.when_to_collect})
     return redirect("shop:index")
+
+
+def _confirm(request, volunteer, item, quantity):
+    from linli.ledger.selectors import wallet
+
+    try:
+        n = int(quantity)
+    except (TypeError, ValueError):
+        n = 0
+    if not 1 <= n <= services.MAX_QUANTITY:
+        messages.error(request, _("Choose how many to redeem"))
+        return redirect("shop:index")
+    points = wallet(volunteer).points
+    return render(request, "shop/confirm.html", {
+        "item": item, "quantity": n, "cost": item.price * n, "points": points, "after": points - item.price * n,
+    })
 
 
 @login_required
@@ -82,7 +103,9 @@ def keeper(request):
         try:
             if action == "item":
                 services.item_create(user=request.user, region=region, name=request.POST.get("name", ""),
-                                     price=request.POST.get("price", ""), description=request.POST.get("description", ""))
+                                     price=request.POST.get("price", ""), description=request.POST.get("description", ""),
+                                     pickup_place=request.POST.get("pickup_place", ""),
+                                     pickup_hours=request.POST.get("pickup_hours", ""))
                 messages.success(request, _("Added to the shelf."))
             elif action == "donation":
                 item = sel.keeper_items(request.user).filter(pk=request.POST.get("item") or 0).first()

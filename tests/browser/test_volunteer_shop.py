@@ -51,6 +51,14 @@ def test_a_volunteer_redeems_an_item_on_a_phone(live_server, phone):
     assert width <= 390, f"the shop page scrolls sideways on a phone ({width}px)"
     row.locator("button[name=redeem]").click()
     page.wait_for_load_state()
+    # first a confirmation that says what it costs and where and when to collect: nothing taken yet
+    assert page.locator("h1").inner_text() == "确认兑换" and Redemption.objects.count() == 0
+    assert page.locator("[data-where]").inner_text() == f"{world.community_a.name}爱心铺"
+    assert page.locator("[data-when]").inner_text() == "开放时间请询问爱心铺管理员"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "volunteer_redeem_confirm.png"), full_page=True)
+    page.locator("button[name=confirm]").click()
+    page.wait_for_load_state()
     redemption = Redemption.objects.get()
     code = page.locator(f"[data-redemption='{redemption.pk}'] [data-code]").inner_text()
     assert code == redemption.pickup_code and "20 积分" in page.locator("#points").inner_text()

@@ -194,7 +194,7 @@ def test_a_page_that_still_meets_a_deadlock_answers_503_with_retry_after_in_chin
     give_points(world, vol, 100)
     monkeypatch.setattr("linli.shop.services.redeem", _deadlocking)
 
-    response = login(vol.user).post(f"/shop/items/{item.pk}/redeem/", {"quantity": "1"})
+    response = login(vol.user).post(f"/shop/items/{item.pk}/redeem/", {"quantity": "1", "confirm": "yes"})
 
     assert response.status_code == 503
     assert response["Retry-After"] == "2"

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 
 from linli.core.errors import DomainError
@@ -124,8 +125,9 @@ def test_check_out_needs_check_in_first(world):
     with pytest.raises(DomainError) as caught:
         booking_check_out(booking=booking, user=v.user)
     assert caught.value.code == "not_checked_in"
-    booking_check_in(booking=booking, user=v.user)
-    booking_check_out(booking=booking, user=v.user)
+    with time_machine.travel(NOON):  # check-in opens an hour before the start
+        booking_check_in(booking=booking, user=v.user)
+        booking_check_out(booking=booking, user=v.user)
     task.refresh_from_db()
     assert task.state == "done"
 
@@ -206,8 +208,11 @@ def test_the_volunteers_day_over_the_api(world, client):
     assert (again.status_code, again.json()["code"]) == (400, "offer_answered")
     early = api.post(f"/api/dispatch/bookings/{booking['id']}/check-out")
     assert (early.status_code, early.json()["code"]) == (400, "not_checked_in")
-    assert api.post(f"/api/dispatch/bookings/{booking['id']}/check-in").json()["checked_in_at"]
-    assert api.post(f"/api/dispatch/bookings/{booking['id']}/check-out").json()["checked_out_at"]
+    too_early = api.post(f"/api/dispatch/bookings/{booking['id']}/check-in")
+    assert (too_early.status_code, too_early.json()["code"]) == (400, "check_in_not_open")
+    with time_machine.travel(NOON):
+        assert api.post(f"/api/dispatch/bookings/{booking['id']}/check-in").json()["checked_in_at"]
+        assert api.post(f"/api/dispatch/bookings/{booking['id']}/check-out").json()["checked_out_at"]
     other = _volunteer(world, "other", north_m=300)
     _token, raw2 = api_token_create(user=other.user, name="phone")
     stranger = Client(HTTP_AUTHORIZATION=f"Bearer {raw2}")

@@ -85,10 +85,10 @@ def test_a_volunteer_redeems_on_the_shop_page(world, client):
     client.force_login(vol.user)
     page = client.get("/shop/").content.decode()
     assert f'data-item="{item.pk}"' in page and "联华超市" in page
-    page = client.post(f"/shop/items/{item.pk}/redeem/", {"quantity": "1"}, follow=True).content.decode()
+    page = client.post(f"/shop/items/{item.pk}/redeem/", {"quantity": "1", "confirm": "yes"}, follow=True).content.decode()
     code = Redemption.objects.get().pickup_code
     assert code in page
-    page = client.post(f"/shop/items/{item.pk}/redeem/", {"quantity": "1"}, follow=True).content.decode()
+    page = client.post(f"/shop/items/{item.pk}/redeem/", {"quantity": "1", "confirm": "yes"}, follow=True).content.decode()
     assert "积分不足" in page and Redemption.objects.count() == 1
 
 

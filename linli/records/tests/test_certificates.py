@@ -2,7 +2,7 @@
 
 The PDF is read back as a PDF reader would: with poppler (``pdftotext``, or else LibreOffice's
 poppler-based ``xpdfimport`` helper), and only without either with a small reader of our own
-streams below (reportlab writes the Chinese as UTF-16 codes of the CID font ``STSong-Light``).
+streams below (reportlab writes the embedded TrueType subset's one-byte codes, with a ToUnicode map).
 """
 
 from __future__ import annotations
@@ -53,17 +53,38 @@ def _poppler_text(pdf: bytes, tmp_path) -> str | None:
     return None
 
 
+def _to_unicode_maps(pdf: bytes) -> dict[bytes, dict[int, str]]:
+    """Font resource name -> its ToUnicode map (code -> text), read from the font dictionaries."""
+    streams = {}
+    for num, header, body in re.findall(rb"(\d+) 0 obj\s*<<([^<>]*?)>>\s*stream\r?\n(.*?)endstream", pdf, re.S):
+        if b"ASCII85Decode" in header:
+            body = base64.a85decode(body.strip(), adobe=True)
+        if b"FlateDecode" in header:
+            body = zlib.decompress(body)
+        streams[num] = body
+    maps = {}
+    for font in re.findall(rb"<<([^<>]*?/Type /Font[^<>]*?)>>", pdf, re.S):
+        name, cmap = re.search(rb"/Name /([\w+]+)", font), re.search(rb"/ToUnicode (\d+) 0 R", font)
+        if name and cmap:
+            pairs = re.findall(rb"<([0-9A-Fa-f]+)> <([0-9A-Fa-f]+)>", streams[cmap.group(1)].split(b"endcodespacerange")[-1])
+            maps[name.group(1)] = {int(code, 16): bytes.fromhex(text.decode()).decode("utf-16-be") for code, text in pairs}
+    return maps
+
+
 def _stream_text(pdf: bytes) -> str:
-    """The text of every page stream: the CID font's strings are UTF-16BE, Helvetica's Latin-1."""
-    cid_fonts = set(re.findall(rb"/Name /(F\d+) /Subtype /Type0", pdf))
+    """The text of every page stream: the embedded font's one-byte codes through its ToUnicode map,
+    Helvetica's as Latin-1."""
+    maps = _to_unicode_maps(pdf)
     text = []
     for header, body in re.findall(rb"<<([^<>]*?)>>\s*stream\r?\n(.*?)endstream", pdf, re.S):
         if b"ASCII85Decode" in header:
             body = base64.a85decode(body.strip(), adobe=True)
         if b"FlateDecode" in header:
             body = zlib.decompress(body)
+        if b" Tf" not in body:
+            continue
         font = None
-        for token in re.finditer(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj|(ET)", body, re.S):
+        for token in re.finditer(rb"/([\w+]+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj|(ET)", body, re.S):
             if token.group(1):
                 font = token.group(1)
             elif token.group(3):
@@ -72,7 +93,7 @@ def _stream_text(pdf: bytes) -> str:
                 raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
                              else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), token.group(2),
                              flags=re.S)
-                text.append(raw.decode("utf-16-be", "replace") if font in cid_fonts else raw.decode("latin-1"))
+                text.append("".join(maps[font].get(b, "") for b in raw) if font in maps else raw.decode("latin-1"))
     return "".join(text)
 
 
@@ -112,7 +133,8 @@ def _issue(client, vol) -> Certificate:
 # --- the PDF -------------------------------------------------------------------------------------
 
 
-def test_volunteer_issues_a_certificate_and_downloads_its_pdf_titled_as_a_platform_record(world, client, li, tmp_path):
+def test_volunteer_issues_a_certificate_and_downloads_its_pdf_titled_as_a_platform_record(world, client, li, tmp_path,
+                                                                                          settings):
     certificate = _issue(client, li)
     response = client.get(reverse("certificates:download", args=[certificate.code]))
     assert response.status_code == 200
@@ -133,7 +155,8 @@ def test_volunteer_issues_a_certificate_and_downloads_its_pdf_titled_as_a_platfo
     assert f"{UNIT}王主任" in text
     assert "服务时间、服务内容和记录单位" in text
     assert certificate.code in text
-    assert f"http://testserver/verify/{certificate.code}/" in text
+    public = getattr(settings, "LINLI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    assert f"{public}/verify/{certificate.code}/" in text
 
 
 def test_certified_certificate_is_titled_证明_and_names_the_unit(world, client, li, tmp_path):
@@ -308,3 +331,22 @@ def test_certifying_outside_ones_area_is_a_404(world, client, li, persona):
     assert client.post(reverse("certificates:certify", args=[certificate.code]), {"unit": UNIT}).status_code == 404
     certificate.refresh_from_db()
     assert not certificate.certified
+
+
+def test_the_chinese_font_is_embedded_as_a_truetype_subset(world, li):
+    pdf = certificate_pdf(certificate_issue(user=li.user), verify_url="https://linli.example/verify/X/")
+    assert b"/FontFile2" in pdf  # the TrueType outlines travel with the PDF
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+WenQuanYiMicroHei", pdf)  # a subset (tagged name)
+    assert b"STSong-Light" not in pdf  # no font left for the viewer to supply
+    assert len(pdf) < 200_000  # the subset, not the 5 MB font
+
+
+def test_the_qr_code_and_link_use_the_public_address_of_the_deployment(world, client, li, settings, tmp_path):
+    settings.LINLI_PUBLIC_URL = "https://linli.xihu.example/"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "10.0.0.5"]
+    certificate = _issue(client, li)
+    pdf = client.get(reverse("certificates:download", args=[certificate.code]), HTTP_HOST="10.0.0.5:8000").content
+    text = pdf_text(pdf, tmp_path)
+    url = "https://linli.xihu.example" + reverse("verify:result", args=[certificate.code])
+    assert url in text
+    assert "10.0.0.5" not in text
