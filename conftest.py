@@ -1,9 +1,24 @@
 import datetime as dt
+import os
 
 import pytest
 import time_machine
 
 from linli.testing import build_world
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_ahead():
+    """``LINLI_TEST_CLOCK_AHEAD_DAYS=365``: the whole run lives that many days ahead (the clock then
+    runs on), so a test that leans on today's date fails now rather than next year (``make
+    test-future``). time-machine moves Python's wall clock only; monotonic time and sleeping stay
+    real (libfaketime moves those too, and Python's ``sleep`` and ``Event.wait`` break under it)."""
+    days = int(os.environ.get("LINLI_TEST_CLOCK_AHEAD_DAYS", "0") or 0)
+    if not days:
+        yield None
+        return
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,8 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["linli.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
+#: The deployment's public address: links in SMS and notices (tracking, certificates) start with it.
+LINLI_PUBLIC_URL = env_str("LINLI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -294,6 +296,12 @@ DEMAND_FOLLOWUP_HOURS = env_int("DEMAND_FOLLOWUP_HOURS", 72)
 # --- dispatch (M5) -------------------------------------------------------------------------------
 #: Minutes a volunteer has to accept or decline an offer before it passes to the next best.
 DISPATCH_OFFER_MINUTES = env_int("DISPATCH_OFFER_MINUTES", 30)
+#: Minutes to answer an offer for a task on a later day (never past half the time left before it).
+DISPATCH_OFFER_AHEAD_MINUTES = env_int("DISPATCH_OFFER_AHEAD_MINUTES", 720)
+#: A volunteer may check in from this many minutes before the task's start; check-in and
+#: check-out close at the end of the task's day (plus DISPATCH_CHECK_GRACE_MINUTES).
+DISPATCH_CHECK_IN_EARLY_MINUTES = env_int("DISPATCH_CHECK_IN_EARLY_MINUTES", 60)
+DISPATCH_CHECK_GRACE_MINUTES = env_int("DISPATCH_CHECK_GRACE_MINUTES", 0)
 
 # --- hours, points, shop and time bank (M6) ------------------------------------------------------
 #: Coins earned per hour of confirmed service (the Shanghai and Nanjing rule: 1 hour = 1 coin).
