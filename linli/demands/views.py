@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.scoping import path_q, scope_for
@@ -168,16 +168,16 @@ def _publication_form(demand: Demand) -> PublicationForm:
 
 #: Why triage raised the urgency (``triage.suggest_urgency`` codes), in words.
 URGENCY_REASONS = {
-    "crisis_phrase": _l("crisis words"),
-    "emergency_words": _l("emergency words"),
-    "protection": _l("protection case"),
-    "vulnerable_child": _l("vulnerable child"),
-    "vulnerable_elder_health": _l("elderly person's health"),
-    "information_only": _l("a question only"),
+    "crisis_phrase": gettext_lazy("crisis words"),
+    "emergency_words": gettext_lazy("emergency words"),
+    "protection": gettext_lazy("protection case"),
+    "vulnerable_child": gettext_lazy("vulnerable child"),
+    "vulnerable_elder_health": gettext_lazy("elderly person's health"),
+    "information_only": gettext_lazy("a question only"),
 }
 #: Escalation levels (``tasks.MAX_ESCALATION``): who supervises the overdue demand now.
-ESCALATION_LEVELS = {1: _l("Escalated to the street for supervision"),
-                     2: _l("Escalated to the district for supervision")}
+ESCALATION_LEVELS = {1: gettext_lazy("Escalated to the street for supervision"),
+                     2: gettext_lazy("Escalated to the district for supervision")}
 
 
 def _history(demand: Demand) -> list:
