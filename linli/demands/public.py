@@ -163,8 +163,17 @@ def track(request):
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
-            _remember(request, demand)
-            return redirect("demands:track_detail", tracking=demand.tracking_number)
+            if demand.pk in request.session.get(SESSION_KEY, []) or \
+                    request.session.get(MOBILE_KEY) == demand.contact_mobile_hash:
+                return redirect("demands:track_detail", tracking=demand.tracking_number)
+            # Knowing a number is not owning it: whoever typed someone else's mobile on 我要服务 must
+            # not read that person's progress. The code goes to the phone; the details follow it.
+            mobile = parse_mobile(form.cleaned_data["mobile"])
+            verdict = ratelimit_hit(page="serve", values={"ip": client_ip(request), "mobile": mobile})
+            if not verdict.allowed:
+                return _too_many(request, "demands/track.html", {"form": form, "mine": []}, form, verdict)
+            _send_code(request, mobile, then=demand.tracking_number)
+            return redirect("demands:track_mobile")
     mine = []
     resident = _own_resident(request.user)
     if resident is not None:
@@ -292,6 +301,20 @@ def _mobile_demands(mobile_hash: str) -> list[Demand]:
                 .select_related("item").order_by("-id")[:50])
 
 
+def _send_code(request, mobile: str, *, then: str = "") -> None:
+    """Text a one-time code to ``mobile``; the session keeps only its digest (and, with ``then``, the
+    tracking number to open once the code is right)."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    mobile_hash = blind_index(mobile)
+    with transaction.atomic():
+        notify(template="track_code", context={"code": code}, addresses=[mobile])
+    request.session[CODE_KEY] = {"digest": _code_digest(code, mobile_hash), "mobile_hash": mobile_hash,
+                                 "masked": mask_mobile(mobile), "expires": time.time() + CODE_TTL, "tries": 0,
+                                 "then": then}
+    request.session.pop(MOBILE_KEY, None)
+    messages.success(request, _("A code was sent to %(m)s.") % {"m": mask_mobile(mobile)})
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track_mobile(request):
@@ -310,14 +333,7 @@ def track_mobile(request):
         verdict = ratelimit_hit(page="serve", values={"ip": client_ip(request), "mobile": mobile})
         if not verdict.allowed:
             return _too_many(request, "demands/track_mobile.html", context, mobile_form, verdict)
-        code = f"{secrets.randbelow(10**6):06d}"
-        mobile_hash = blind_index(mobile)
-        with transaction.atomic():
-            notify(template="track_code", context={"code": code}, addresses=[mobile])
-        request.session[CODE_KEY] = {"digest": _code_digest(code, mobile_hash), "mobile_hash": mobile_hash,
-                                     "masked": mask_mobile(mobile), "expires": time.time() + CODE_TTL, "tries": 0}
-        request.session.pop(MOBILE_KEY, None)
-        messages.success(request, _("A code was sent to %(m)s.") % {"m": mask_mobile(mobile)})
+        _send_code(request, mobile)
         return redirect("demands:track_mobile")
     if request.method == "POST" and code_form.is_valid():
         if not pending or pending["expires"] < time.time() or pending["tries"] >= CODE_TRIES:
@@ -332,6 +348,11 @@ def track_mobile(request):
         else:
             request.session.pop(CODE_KEY, None)
             request.session[MOBILE_KEY] = pending["mobile_hash"]
+            then = Demand.objects.filter(tracking_number=pending.get("then") or "",
+                                         contact_mobile_hash=pending["mobile_hash"]).first()
+            if then is not None:  # came from tracking number + mobile: straight to that request
+                _remember(request, then)
+                return redirect("demands:track_detail", tracking=then.tracking_number)
             return redirect("demands:track_mobile")
         return render(request, "demands/track_mobile.html", context)
     verified = request.session.get(MOBILE_KEY)

@@ -9,6 +9,7 @@ import pytest
 
 from linli.demands.models import Demand
 from linli.demands.services import demand_transition
+from linli.notifications.models import Notification
 from linli.testing import build_world
 from tests.browser.conftest import SCREENSHOTS, needs_chromium
 
@@ -48,6 +49,10 @@ def test_a_resident_submits_follows_and_rates_a_demand_on_a_phone(live_server, p
     page.fill("input[name=tracking_number]", demand.tracking_display)
     page.fill("input[name=mobile]", "13912345678")
     page.click("form.card button[type=submit]")
+    page.wait_for_selector("#code-form")  # the phone proves it's theirs: a code is texted to it
+    code = re.search(r"\b(\d{6})\b", Notification.objects.filter(template="track_code").latest("id").body).group(1)
+    page.fill("#code-form input[name=code]", code)
+    page.click("#code-form button[type=submit]")
     page.wait_for_url(re.compile(rf"/track/{demand.tracking_number}/$"))
     assert page.locator("[data-state]").get_attribute("data-state") == "resolved"
 

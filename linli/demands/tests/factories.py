@@ -19,3 +19,15 @@ def submit(world, *, user=None, resident="a1", item="0102", description="想请�
         item=ServiceItem.objects.get(code=item) if item else None, resident=res, **extra,
     )
     return demand_submit(user=user, data=data).demand
+
+
+def sms_code(mobile_masked: str) -> str:
+    """The one-time code last texted (the development backend keeps the message), checked to have gone
+    to ``mobile_masked``."""
+    import re
+
+    from linli.notifications.models import Notification
+
+    sms = Notification.objects.filter(template="track_code").latest("id")
+    assert sms.address_masked == mobile_masked
+    return re.search(r"\b(\d{6})\b", sms.body).group(1)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from linli.demands.models import Demand
 from linli.demands.public import SESSION_KEY
-from linli.demands.tests.factories import submit
+from linli.demands.tests.factories import sms_code, submit
 
 
 def test_a_visitor_without_an_account_submits_and_gets_a_tracking_number(world, client):
@@ -56,8 +56,23 @@ def test_following_needs_the_tracking_number_and_the_same_mobile(world, client):
     wrong = client.post(reverse("demands:track"), {"tracking_number": d.tracking_number, "mobile": "13900000000"})
     assert wrong.status_code == 200 and wrong.context["form"].non_field_errors()
     right = client.post(reverse("demands:track"), {"tracking_number": d.tracking_display.lower(), "mobile": "139 1234 5678"})
-    assert right["Location"] == detail
+    assert right["Location"] == reverse("demands:track_mobile")  # the phone proves it: a code is texted
+    assert client.get(detail).status_code == 404
+    opened = client.post(reverse("demands:track_mobile"), {"do": "check", "code": sms_code("139****5678")})
+    assert opened["Location"] == detail
     assert client.get(detail).status_code == 200
+    again = client.post(reverse("demands:track"), {"tracking_number": d.tracking_number, "mobile": "13912345678"})
+    assert again["Location"] == detail  # once per session
+
+
+def test_someone_who_typed_another_persons_mobile_cannot_read_the_progress(world, client):
+    # The sender knows the tracking number and the number they typed; the code goes to that phone.
+    d = submit(world, resident=None, item="0102", description="帮邻居登记送饭", contact_mobile="13912345678",
+               user=world.users["community_a"], channel="phone")
+    response = client.post(reverse("demands:track"), {"tracking_number": d.tracking_number, "mobile": "13912345678"})
+    assert response["Location"] == reverse("demands:track_mobile")
+    client.post(reverse("demands:track_mobile"), {"do": "check", "code": "000000"})  # without the phone: a guess
+    assert client.get(reverse("demands:track_detail", args=[d.tracking_number])).status_code == 404
 
 
 def test_another_visitor_cannot_open_someone_elses_demand(world, client, login):

@@ -56,7 +56,7 @@ def test_the_owner_gets_in_once_the_window_has_passed(demand, client, _clock):
     _clock.shift(3600)
     right = _guess(client, demand.tracking_number, RIGHT)
     assert right.status_code == 302
-    assert right["Location"] == reverse("demands:track_detail", args=[demand.tracking_number])
+    assert right["Location"] == reverse("demands:track_mobile")  # in: the code is texted to the phone
 
 
 def test_the_daily_limit_per_tracking_number_outlasts_the_hour(demand, client, _clock):
@@ -121,7 +121,9 @@ def test_no_mobile_or_tracking_number_is_kept_in_the_cache(demand, client):
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM linli_cache")
         keys = [row[0] for row in cursor.fetchall()]
-    assert len(keys) == 6  # serve: the address (1 window), the mobile (2); track: the address (1), the number (2)
+    # serve: the address (1 window), the mobile (2); track: the address (1), the number (2); the code
+    # texted on the right guess: the mobile (2; the address is serve's own key)
+    assert len(keys) == 8
     assert not [k for k in keys if "1391234" in k or demand.tracking_number in k or "203.0.113.7" in k]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from linli.demands.models import Demand
+from linli.demands.tests.factories import sms_code
 from linli.privacy.models import AccessLog
 from linli.regions.models import Level
 from linli.regions.services import region_create
@@ -32,7 +33,9 @@ def test_a_request_about_a_public_place_keeps_no_personal_data_but_can_be_follow
     assert response["Location"] == reverse("demands:track_detail", args=[d.tracking_number])
     stranger = client.__class__()
     found = stranger.post(reverse("demands:track"), {"tracking_number": d.tracking_number, "mobile": "13712345678"})
-    assert found["Location"] == reverse("demands:track_detail", args=[d.tracking_number])
+    assert found["Location"] == reverse("demands:track_mobile")
+    opened = stranger.post(reverse("demands:track_mobile"), {"do": "check", "code": sms_code("137****5678")})
+    assert opened["Location"] == reverse("demands:track_detail", args=[d.tracking_number])
 
 
 def test_a_personal_request_keeps_name_mobile_and_address_and_goes_to_the_grid_of_the_building(world, client, login):
