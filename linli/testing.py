@@ -129,3 +129,20 @@ def run_together(n: int, work, *, results: list | None = None) -> list:
     for t in threads:
         t.join(120)
     return errors
+
+
+def terminate_backend(pid: int | None = None) -> int:
+    """Kill a PostgreSQL backend from a second connection, as a database restart or a proxy would:
+    ``pid`` or, by default, the one behind this thread's connection. Returns the pid."""
+    from django.db import connection, connections
+
+    if pid is None:
+        pid = connection.cursor().connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+            assert cursor.fetchone() == (True,)
+    finally:
+        other.close()
+    return pid

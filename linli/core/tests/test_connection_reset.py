@@ -11,8 +11,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection, connections
+from django.db import connection
 from django.test import RequestFactory
+
+from linli.testing import terminate_backend
 
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="terminating a backend needs PostgreSQL")
 
@@ -28,15 +30,6 @@ def _get(path: str) -> tuple[int, dict]:
     response.close()  # request_finished: kept connections stay open (CONN_MAX_AGE)
     return started["status"], started["headers"]
 
-
-def _terminate(pid: int) -> None:
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
-            assert cursor.fetchone() == (True,)
-    finally:
-        other.close()
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def test_the_first_request_after_the_connection_was_terminated_is_served(kept_co
     assert _get("/healthz")[0] == 200
     pid = connection.connection.info.backend_pid  # kept after the request
 
-    _terminate(pid)
+    terminate_backend(pid)
 
     assert _get("/healthz")[0] == 200
     assert connection.connection.info.backend_pid != pid  # a new connection
@@ -67,7 +60,7 @@ def test_the_first_request_after_the_connection_was_terminated_is_served(kept_co
 def test_without_health_checks_the_request_that_meets_the_dead_connection_is_a_503_not_a_500(kept_connections, monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", False)
     assert _get("/healthz")[0] == 200
-    _terminate(connection.connection.info.backend_pid)
+    terminate_backend(connection.connection.info.backend_pid)
 
     status, headers = _get("/healthz")
 

@@ -13,6 +13,7 @@ from linli.core import db
 from linli.core.db import atomic_retry, is_transient, transient_kind
 from linli.regions.models import Region
 from linli.shop.tests.factories import give_points, stocked_item
+from linli.testing import terminate_backend
 
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="real deadlocks and backends need PostgreSQL")
 
@@ -149,16 +150,6 @@ def test_two_transactions_locking_in_opposite_orders_both_complete_after_a_real_
         ["乙0", "甲0"], ["乙1", "甲1"])  # whole: both rows from the one that committed last
 
 
-def _terminate(pid: int) -> None:
-    """Kill a backend from a second connection, as a database restart or a proxy would."""
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
-            assert cursor.fetchone() == (True,)
-    finally:
-        other.close()
-
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -169,7 +160,7 @@ def test_a_connection_dropped_in_the_middle_reconnects_and_completes():
     def create():
         calls.append(1)
         if len(calls) == 1:
-            _terminate(connection.connection.info.backend_pid)
+            terminate_backend(connection.connection.info.backend_pid)
         return Region.objects.create(name="丙", path="zz03", code="zz03", level=1)
 
     connection.ensure_connection()

@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from linli.core.management.commands import worker
 from linli.notifications.models import Delivery, Notification
 from linli.notifications.services import notify
+from linli.testing import terminate_backend
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="terminates PostgreSQL backends (runs in make test-postgres)",
@@ -103,12 +104,7 @@ def _lose_the_connection_once(monkeypatch):
         if not lost:
             lost.append(True)
             if connection.vendor == "postgresql":
-                import psycopg
-
-                pid = connection.cursor().connection.info.backend_pid
-                params = connection.get_connection_params()
-                with psycopg.connect(**{**params, "autocommit": True}) as admin:
-                    admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+                terminate_backend()
             else:
                 raise OperationalError("disk I/O error")  # SQLite has no server to lose
         return real(self)
@@ -214,11 +210,7 @@ def test_a_worker_process_killed_mid_delivery_is_recovered_with_one_message(tmp_
 
 
 def _terminate_own_backend():
-    import psycopg
-
-    pid = connection.cursor().connection.info.backend_pid
-    with psycopg.connect(**{**connection.get_connection_params(), "autocommit": True}) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    terminate_backend()
 
 
 class SmsThenConnectionLost:

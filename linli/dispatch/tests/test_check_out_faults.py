@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from linli.core.errors import DomainError
@@ -26,7 +26,7 @@ from linli.dispatch.services import (
 from linli.records import services as records
 from linli.records.models import ServiceRecord
 from linli.supply.tests.factories import make_volunteer
-from linli.testing import build_world, make_user
+from linli.testing import build_world, make_user, terminate_backend
 
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="terminating a backend needs PostgreSQL")
 
@@ -98,12 +98,7 @@ def test_a_connection_killed_between_the_check_out_and_the_record_is_retried_to_
 
     def kill_then_record(b):
         if not killed:  # the first time: the database connection dies here
-            pid = connection.connection.info.backend_pid
-            other = connections.create_connection("default")
-            with other.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
-            other.close()
-            killed.append(pid)
+            killed.append(terminate_backend())
             Booking.objects.filter(pk=b.pk).exists()  # the next statement finds the connection gone
         return make_record(b)
 
