@@ -19,6 +19,21 @@ from linli.regions.models import Region
 from linli.supply.models import Organisation
 
 
+def role_place(region: str | None, organisation: int | None):
+    """The region (by code) and organisation (by id) a role is given at, as the commands name them."""
+    region_obj = None
+    if region:
+        region_obj = Region.objects.filter(code=region).first()
+        if region_obj is None:
+            raise CommandError(f"no region with code {region!r}")
+    org_obj = None
+    if organisation is not None:
+        org_obj = Organisation.objects.filter(pk=organisation).first()
+        if org_obj is None:
+            raise CommandError(f"no organisation with id {organisation}")
+    return region_obj, org_obj
+
+
 class Command(BaseCommand):
     help = "Create a user with one role at one region of the tree."
 
@@ -31,16 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="Prefer LINLI_PASSWORD or the prompt: arguments end up in shell history.")
 
     def handle(self, *args, username, role, region=None, organisation=None, display_name="", password=None, **options):
-        region_obj = None
-        if region:
-            region_obj = Region.objects.filter(code=region).first()
-            if region_obj is None:
-                raise CommandError(f"no region with code {region!r}")
-        org_obj = None
-        if organisation is not None:
-            org_obj = Organisation.objects.filter(pk=organisation).first()
-            if org_obj is None:
-                raise CommandError(f"no organisation with id {organisation}")
+        region_obj, org_obj = role_place(region, organisation)
         password = password or os.environ.get("LINLI_PASSWORD") or self._prompt()
         try:
             user = user_create(

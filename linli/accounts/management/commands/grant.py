@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.accounts.management.commands.createuser import role_place
 from linli.accounts.models import User
 from linli.accounts.roles import Role
 from linli.accounts.services import role_grant_by_command
 from linli.core.errors import DomainError
-from linli.regions.models import Region
-from linli.supply.models import Organisation
 
 
 class Command(BaseCommand):
@@ -30,16 +29,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username!r}")
-        region_obj = None
-        if region:
-            region_obj = Region.objects.filter(code=region).first()
-            if region_obj is None:
-                raise CommandError(f"no region with code {region!r}")
-        org_obj = None
-        if organisation is not None:
-            org_obj = Organisation.objects.filter(pk=organisation).first()
-            if org_obj is None:
-                raise CommandError(f"no organisation with id {organisation}")
+        region_obj, org_obj = role_place(region, organisation)
         try:
             role_grant_by_command(user=user, role=role, region=region_obj, organisation=org_obj)
         except DomainError as exc:
