@@ -78,6 +78,7 @@ def test_resident_sees_the_own_record_masked_and_the_community_menu(login, world
     assert world.resident_a1.id_number not in html
     assert "13800001234" not in html
     assert [m.item.code for m in response.context["menu"]] == ["0102"]
+    assert "老年助餐" in html and ">0102<" not in html  # the service in words, never its catalog code
 
 
 def test_volunteer_sees_the_community_menu_only(login, world):
